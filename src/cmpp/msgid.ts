@@ -1,0 +1,60 @@
+import { CmppProtocolError } from './errors.js';
+
+/** The parts of a Msg_Id (SPEC3 §8.4.3.2): month 4 | day 5 | hour 5 | minute 6 | second 6 | gateway 22 | sequence 16 bits. */
+export interface MsgIdParts {
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  gateway_code: number;
+  sequence: number;
+}
+
+/** Bit layout from the least significant end: [name, width]. */
+const LAYOUT: readonly (readonly [keyof MsgIdParts, number])[] = [
+  ['sequence', 16],
+  ['gateway_code', 22],
+  ['second', 6],
+  ['minute', 6],
+  ['hour', 5],
+  ['day', 5],
+  ['month', 4],
+];
+
+export function unpackMsgId(id: bigint): MsgIdParts {
+  if (id < 0n || id >= 1n << 64n)
+    throw new CmppProtocolError('BAD_FIELD', `${id} is not a 64-bit Msg_Id`, 'Msg_Id');
+  const parts = {} as MsgIdParts;
+  let shift = 64n;
+  // Most significant part first, so the parts print in the spec's order.
+  for (let i = LAYOUT.length - 1; i >= 0; i--) {
+    const [name, width] = LAYOUT[i];
+    shift -= BigInt(width);
+    parts[name] = Number((id >> shift) & ((1n << BigInt(width)) - 1n));
+  }
+  return parts;
+}
+
+export function packMsgId(parts: MsgIdParts): bigint {
+  let id = 0n;
+  let shift = 0n;
+  for (const [name, width] of LAYOUT) {
+    const value = parts[name];
+    if (!Number.isInteger(value) || value < 0 || value >= 2 ** width) {
+      throw new CmppProtocolError('BAD_FIELD', `Msg_Id ${name} ${value} does not fit ${width} bits`, name);
+    }
+    id |= BigInt(value) << shift;
+    shift += BigInt(width);
+  }
+  return id;
+}
+
+/** Parses a decimal Msg_Id as printed by the inspector and stored by the gateway. */
+export function parseMsgId(text: string): bigint {
+  if (!/^\d{1,20}$/.test(text))
+    throw new CmppProtocolError('BAD_FIELD', `"${text}" is not a decimal Msg_Id`, 'Msg_Id');
+  const id = BigInt(text);
+  if (id >= 1n << 64n) throw new CmppProtocolError('BAD_FIELD', `${text} does not fit 64 bits`, 'Msg_Id');
+  return id;
+}
