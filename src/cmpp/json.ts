@@ -4,7 +4,7 @@ import { CmppProtocolError } from './errors.js';
 import { decodeReport } from './report.js';
 import { schemaFor } from './schema/compiled.js';
 import type { FieldSpec } from './schema/field.js';
-import { decodeText, hasUdhi, MsgFmt, parseUdh } from './text/index.js';
+import { CmppTextError, decodeText, hasUdhi, MsgFmt, parseUdh } from './text/index.js';
 import type { CmppVersion } from './version.js';
 
 /*
@@ -59,10 +59,17 @@ export function pduToJson(pdu: Pdu, totalLength?: number): PduJson {
   }
   const fmt = pdu.fields.Msg_Fmt as number;
   if (fmt === MsgFmt.BINARY) return json;
-  const udhi = hasUdhi((pdu.fields.TP_udhi as number) ?? 0);
-  const body = udhi ? parseUdh(content) : undefined;
-  if (body) json.udh = Buffer.from(content.subarray(0, body.udhLength)).toString('hex');
-  json.text = decodeText(body ? body.payload : content, fmt);
+  try {
+    const udhi = hasUdhi((pdu.fields.TP_udhi as number) ?? 0);
+    const body = udhi ? parseUdh(content) : undefined;
+    const text = decodeText(body ? body.payload : content, fmt);
+    // UDHL does not count its own length byte.
+    if (body) json.udh = Buffer.from(content.subarray(0, 1 + body.udhLength)).toString('hex');
+    json.text = text;
+  } catch (err) {
+    // Content that is not text in its Msg_Fmt (or has a broken UDH) is shown as hex only.
+    if (!(err instanceof CmppTextError)) throw err;
+  }
   return json;
 }
 

@@ -46,6 +46,9 @@ export function parseSmppTime(text: string, now: Date = new Date()): Date | null
   const m = PATTERN.exec(text);
   if (!m) throw new CmppProtocolError('BAD_FIELD', `"${text}" is not an SMPP time (YYMMDDhhmmsstnnp)`);
   const [yy, mo, dd, hh, mi, ss, t, nn] = m.slice(1, 9).map(Number);
+  if (hh > 23 || mi > 59 || ss > 59) {
+    throw new CmppProtocolError('BAD_FIELD', `"${text}" has a time of day out of range`);
+  }
   if (m[9] === 'R') {
     const shifted = new Date(now.getTime());
     shifted.setUTCFullYear(
@@ -54,6 +57,11 @@ export function parseSmppTime(text: string, now: Date = new Date()): Date | null
       shifted.getUTCDate() + dd,
     );
     return new Date(shifted.getTime() + ((hh * 60 + mi) * 60 + ss) * 1000 + t * 100);
+  }
+  // SMPP 3.4 §7.1.1: the UTC offset is at most 48 quarter hours.
+  const daysInMonth = new Date(Date.UTC(2000 + yy, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || dd < 1 || dd > daysInMonth || nn > 48) {
+    throw new CmppProtocolError('BAD_FIELD', `"${text}" is not a valid absolute time`);
   }
   const offsetMs = (m[9] === '-' ? -1 : 1) * nn * 15 * 60_000;
   return new Date(Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss, t * 100) - offsetMs);

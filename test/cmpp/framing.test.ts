@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CmppProtocolError, DEFAULT_MAX_FRAME, Deframer, decodePdu, encodePdu } from '../../src/cmpp/index.js';
+import {
+  CmppProtocolError,
+  DEFAULT_MAX_FRAME,
+  Deframer,
+  decodePdu,
+  encodePdu,
+} from '../../src/cmpp/index.js';
 
 const PACKETS: readonly Buffer[] = [
   encodePdu('3.0', 'CMPP_ACTIVE_TEST', 1),
@@ -46,7 +52,11 @@ describe('Deframer', () => {
     const packet = PACKETS[2];
     for (let a = 0; a <= packet.length; a++) {
       for (let b = a; b <= packet.length; b++) {
-        const frames = collect(new Deframer(), [packet.subarray(0, a), packet.subarray(a, b), packet.subarray(b)]);
+        const frames = collect(new Deframer(), [
+          packet.subarray(0, a),
+          packet.subarray(a, b),
+          packet.subarray(b),
+        ]);
         expect(frames.length).toBe(1);
         expect(frames[0].equals(packet)).toBe(true);
       }

@@ -1,0 +1,336 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import {
+  authenticatorIsmg,
+  authenticatorSource,
+  type CmppVersion,
+  connectTimestamp,
+  type DeliverFields,
+  type Fields,
+  type Pdu,
+  type QueryFields,
+  type SubmitFields,
+  VERSION_BYTE,
+  versionFromByte,
+} from '../cmpp/index.js';
+import { backoffDelay } from './backoff.js';
+import { newCounters, type SessionCounters } from './counters.js';
+import { CmppClosedError, CmppLinkClosedError, CmppLoginError } from './errors.js';
+import { DEFAULT_TIMERS, Link, type LinkTimers } from './link.js';
+import { sleep } from './sleep.js';
+import { TokenBucket } from './token-bucket.js';
+import { Window } from './window.js';
+
+export interface CmppClientOptions extends Partial<LinkTimers> {
+  host: string;
+  port: number;
+  /** SP_Id, sent as Source_Addr. */
+  account: string;
+  secret: string;
+  version?: CmppVersion;
+  /** W: unanswered requests at most (default 16). */
+  window?: number;
+  connectTimeoutMs?: number;
+  /** Accept a CONNECT_RESP whose AuthenticatorISMG is wrong (some ISMGs, e.g. gocmpp-based ones, send one). */
+  lenient?: boolean;
+  /** Messages per second on this link (token bucket); 0 or absent: no limit. */
+  rateLimit?: number;
+  /** Reconnect after the link drops (default true), with exponential backoff and jitter. */
+  reconnect?: boolean;
+  reconnectBaseMs?: number;
+  reconnectCapMs?: number;
+  /** Back-off after SUBMIT_RESP Result 8 (flow control) before sending again. */
+  flowControlBaseMs?: number;
+  flowControlCapMs?: number;
+  flowControlMaxTries?: number;
+  /** Connect over TLS: true, or node:tls options. */
+  tls?: boolean | tls.ConnectionOptions;
+  maxFrame?: number;
+  /**
+   * Decides a DELIVER's DELIVER_RESP Result. The response is sent only when the promise resolves (store
+   * first, then acknowledge); if it rejects, nothing is sent and the ISMG delivers it again.
+   */
+  onDeliver?: (pdu: Pdu<DeliverFields>) => number | Promise<number>;
+}
+
+export type ClientState = 'idle' | 'connecting' | 'up' | 'down' | 'closed';
+
+export interface SubmitResult {
+  msgId: bigint;
+  result: number;
+}
+
+const FLOW_CONTROL = 8;
+
+/**
+ * The SP side of a CMPP link. Events: 'state' (state, reason?), 'up' (version), 'down' (reason),
+ * 'loginFailed' (error), 'handlerError' (error, pdu).
+ */
+export class CmppClient extends EventEmitter {
+  readonly counters: SessionCounters = newCounters();
+  private readonly opts: Required<
+    Omit<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame' | keyof LinkTimers>
+  > &
+    Pick<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame'>;
+  private readonly timers: LinkTimers;
+  private readonly window: Window;
+  private readonly bucket?: TokenBucket;
+  private link?: Link;
+  private currentState: ClientState = 'idle';
+  private upWaiters: { resolve(link: Link): void; reject(err: Error): void }[] = [];
+  private reconnectSleep?: { done: Promise<void>; cancel(): void };
+  private reconnectAttempt = 0;
+  private negotiated?: CmppVersion;
+
+  constructor(options: CmppClientOptions) {
+    super();
+    this.opts = {
+      version: '3.0',
+      window: 16,
+      connectTimeoutMs: 10_000,
+      lenient: false,
+      rateLimit: 0,
+      reconnect: true,
+      reconnectBaseMs: 1000,
+      reconnectCapMs: 30_000,
+      flowControlBaseMs: 100,
+      flowControlCapMs: 5000,
+      flowControlMaxTries: 20,
+      ...options,
+    };
+    this.timers = {
+      responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_TIMERS.responseTimeoutMs,
+      maxTries: options.maxTries ?? DEFAULT_TIMERS.maxTries,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULT_TIMERS.heartbeatIntervalMs,
+    };
+    this.window = new Window(this.opts.window);
+    if (this.opts.rateLimit > 0) this.bucket = new TokenBucket(this.opts.rateLimit);
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  /** The version spoken on the current link (after login). */
+  get version(): CmppVersion | undefined {
+    return this.negotiated;
+  }
+
+  get inFlight(): number {
+    return this.window.inUse;
+  }
+
+  /**
+   * Connects and logs in once; rejects with the reason if that fails. After a successful login, a link
+   * that drops is re-established automatically (unless `reconnect: false`).
+   */
+  async connect(): Promise<void> {
+    if (this.currentState === 'closed') throw new CmppClosedError();
+    await this.open();
+  }
+
+  /** Like connect(), but keeps trying with backoff until it succeeds or close() is called. */
+  start(): void {
+    if (this.currentState === 'closed') throw new CmppClosedError();
+    this.open().catch(() => this.scheduleReconnect());
+  }
+
+  /**
+   * Sends a SUBMIT and resolves with its response. Waits while the window is full or the link is down.
+   * Result 8 (flow control) is backed off and sent again; other Results are returned as they are.
+   * Rejects with CmppLinkClosedError or CmppTimeoutError (retriable) or CmppClosedError.
+   */
+  async submit(fields: SubmitFields): Promise<SubmitResult> {
+    for (let attempt = 0; ; attempt++) {
+      const resp = await this.request('CMPP_SUBMIT', fields as unknown as Fields);
+      const result = resp.fields.Result as number;
+      this.counters.submitResults[result] = (this.counters.submitResults[result] ?? 0) + 1;
+      if (result !== FLOW_CONTROL || attempt + 1 >= this.opts.flowControlMaxTries) {
+        return { msgId: resp.fields.Msg_Id as bigint, result };
+      }
+      const pause = sleep(backoffDelay(attempt, this.opts.flowControlBaseMs, this.opts.flowControlCapMs));
+      await pause.done;
+    }
+  }
+
+  /** CMPP_QUERY: the ISMG's counters for a day, totals or one Service_Id. */
+  query(fields: QueryFields): Promise<Pdu> {
+    return this.request('CMPP_QUERY', fields as unknown as Fields);
+  }
+
+  /** CMPP_CANCEL of a message not yet delivered; resolves with Success_Id (0 = cancelled). */
+  async cancel(msgId: bigint): Promise<number> {
+    const resp = await this.request('CMPP_CANCEL', { Msg_Id: msgId });
+    return resp.fields.Success_Id as number;
+  }
+
+  /** Stops reconnecting, sends TERMINATE, waits for its response or T, and resolves when the socket is closed. */
+  async close(): Promise<void> {
+    if (this.currentState === 'closed') return;
+    this.setState('closed', 'closed by the application');
+    this.reconnectSleep?.cancel();
+    const closed = new CmppClosedError();
+    this.window.rejectWaiters(closed);
+    for (const w of this.upWaiters.splice(0)) w.reject(closed);
+    const link = this.link;
+    if (link?.isOpen) {
+      const gone = new Promise((resolve) => link.socket.once('close', resolve));
+      await link.terminate();
+      await gone;
+    }
+  }
+
+  private async request(command: 'CMPP_SUBMIT' | 'CMPP_QUERY' | 'CMPP_CANCEL', fields: Fields): Promise<Pdu> {
+    const link = this.link?.isOpen && this.currentState === 'up' ? this.link : await this.whenUp();
+    if (!this.window.tryTake()) await this.window.take();
+    try {
+      if (this.bucket) await this.rateLimit();
+      const live = this.link?.isOpen && this.currentState === 'up' ? this.link : link;
+      if (command === 'CMPP_SUBMIT') this.counters.submits++;
+      return await live.request(command, fields);
+    } finally {
+      this.window.release();
+    }
+  }
+
+  private async rateLimit(): Promise<void> {
+    for (;;) {
+      const wait = (this.bucket as TokenBucket).take();
+      if (wait === 0) return;
+      await sleep(wait).done;
+      if (this.currentState === 'closed') throw new CmppClosedError();
+    }
+  }
+
+  private whenUp(): Promise<Link> {
+    if (this.currentState === 'closed') return Promise.reject(new CmppClosedError());
+    return new Promise((resolve, reject) => this.upWaiters.push({ resolve, reject }));
+  }
+
+  private setState(state: ClientState, reason?: string): void {
+    this.currentState = state;
+    this.emit('state', state, reason);
+  }
+
+  private async open(): Promise<void> {
+    this.setState('connecting');
+    const socket = await this.dial();
+    const link = new Link(
+      socket,
+      this.opts.version,
+      this.timers,
+      (pdu, l) => this.onRequest(pdu, l),
+      this.counters,
+      this.opts.maxFrame,
+    );
+    link.on('handlerError', (err, pdu) => this.emit('handlerError', err, pdu));
+    try {
+      this.negotiated = await this.login(link);
+    } catch (err) {
+      link.close(`login failed: ${(err as Error).message}`);
+      if (this.currentState !== 'closed') this.setState('down', (err as Error).message);
+      if (err instanceof CmppLoginError) this.emit('loginFailed', err);
+      throw err;
+    }
+    if (this.currentState === 'closed') {
+      await link.terminate();
+      throw new CmppClosedError();
+    }
+    link.version = this.negotiated;
+    this.link = link;
+    this.reconnectAttempt = 0;
+    link.once('close', (reason: string) => this.onLinkClosed(reason));
+    this.setState('up');
+    this.emit('up', this.negotiated);
+    for (const w of this.upWaiters.splice(0)) w.resolve(link);
+  }
+
+  private dial(): Promise<net.Socket> {
+    const { host, port, connectTimeoutMs } = this.opts;
+    return new Promise((resolve, reject) => {
+      const tlsOptions = this.opts.tls === true ? {} : this.opts.tls;
+      const socket = tlsOptions
+        ? tls.connect({ host, port, ...tlsOptions }, () => done())
+        : net.connect({ host, port }, () => done());
+      const timer = setTimeout(
+        () => fail(new CmppLinkClosedError(`connect to ${host}:${port} timed out`)),
+        connectTimeoutMs,
+      );
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(
+          err instanceof CmppLinkClosedError
+            ? err
+            : new CmppLinkClosedError(`connect to ${host}:${port}: ${err.message}`),
+        );
+      };
+      const done = () => {
+        clearTimeout(timer);
+        socket.off('error', fail);
+        resolve(socket);
+      };
+      socket.once('error', fail);
+    });
+  }
+
+  /** CONNECT → CONNECT_RESP (SPEC3 §8.4.1); returns the version both sides speak. */
+  private async login(link: Link): Promise<CmppVersion> {
+    const { account, secret, version } = this.opts;
+    const timestamp = connectTimestamp();
+    const auth = authenticatorSource(account, secret, timestamp);
+    const resp = await link.request(
+      'CMPP_CONNECT',
+      {
+        Source_Addr: account.slice(-6),
+        AuthenticatorSource: auth,
+        Version: VERSION_BYTE[version],
+        Timestamp: timestamp,
+      },
+      { tries: 1, timeoutMs: this.opts.connectTimeoutMs },
+    );
+    const status = resp.fields.Status as number;
+    if (status !== 0) throw new CmppLoginError(status);
+    const expected = authenticatorIsmg(0, auth, secret, resp.version);
+    if (!this.opts.lenient && !expected.equals(resp.fields.AuthenticatorISMG as Buffer)) {
+      throw new CmppLoginError(
+        0,
+        'AuthenticatorISMG does not match: the ISMG does not know our secret (use lenient to accept)',
+      );
+    }
+    // The ISMG answers with the highest version it supports; speak the lower of the two.
+    const offered = versionFromByte(resp.fields.Version as number);
+    return offered < version ? offered : version;
+  }
+
+  private onRequest(pdu: Pdu, link: Link): Fields | undefined | Promise<Fields | undefined> {
+    if (pdu.command !== 'CMPP_DELIVER') return undefined;
+    this.counters.delivers++;
+    const msgId = pdu.fields.Msg_Id;
+    if (!this.opts.onDeliver) return { Msg_Id: msgId, Result: 0 };
+    const result = this.opts.onDeliver(pdu as unknown as Pdu<DeliverFields>);
+    if (typeof result === 'number') return { Msg_Id: msgId, Result: result };
+    return result.then((r) => (link.isOpen ? { Msg_Id: msgId, Result: r } : undefined));
+  }
+
+  private onLinkClosed(reason: string): void {
+    if (this.currentState === 'closed') return;
+    this.setState('down', reason);
+    this.emit('down', reason);
+    if (this.opts.reconnect) {
+      this.counters.reconnects++;
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.currentState === 'closed') return;
+    const delay = backoffDelay(this.reconnectAttempt++, this.opts.reconnectBaseMs, this.opts.reconnectCapMs);
+    this.reconnectSleep = sleep(delay);
+    this.reconnectSleep.done.then(() => {
+      if (this.currentState === 'closed') return;
+      this.open().catch(() => this.scheduleReconnect());
+    });
+  }
+}
