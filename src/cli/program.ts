@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CmppProtocolError } from '../cmpp/index.js';
+import { registerBenchCommands } from './bench.js';
 import { CliError, type CliIo } from './io.js';
 import { registerPduCommands } from './pdu.js';
 
@@ -10,6 +11,7 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   registerPduCommands(program, io);
+  registerBenchCommands(program, io);
   return program;
 }
 

@@ -79,9 +79,11 @@ export class CmppClient extends EventEmitter {
   private link?: Link;
   private currentState: ClientState = 'idle';
   private upWaiters: { resolve(link: Link): void; reject(err: Error): void }[] = [];
-  private reconnectSleep?: { done: Promise<void>; cancel(): void };
+  /** Back-off and rate-limit waits in progress; close() ends them. */
+  private readonly waits = new Set<{ done: Promise<void>; cancel(): void }>();
   private reconnectAttempt = 0;
   private negotiated?: CmppVersion;
+  private opening?: Promise<void>;
 
   constructor(options: CmppClientOptions) {
     super();
@@ -149,8 +151,7 @@ export class CmppClient extends EventEmitter {
       if (result !== FLOW_CONTROL || attempt + 1 >= this.opts.flowControlMaxTries) {
         return { msgId: resp.fields.Msg_Id as bigint, result };
       }
-      const pause = sleep(backoffDelay(attempt, this.opts.flowControlBaseMs, this.opts.flowControlCapMs));
-      await pause.done;
+      await this.wait(backoffDelay(attempt, this.opts.flowControlBaseMs, this.opts.flowControlCapMs));
     }
   }
 
@@ -169,10 +170,11 @@ export class CmppClient extends EventEmitter {
   async close(): Promise<void> {
     if (this.currentState === 'closed') return;
     this.setState('closed', 'closed by the application');
-    this.reconnectSleep?.cancel();
+    for (const w of this.waits) w.cancel();
     const closed = new CmppClosedError();
     this.window.rejectWaiters(closed);
     for (const w of this.upWaiters.splice(0)) w.reject(closed);
+    await this.opening?.catch(() => undefined);
     const link = this.link;
     if (link?.isOpen) {
       const gone = new Promise((resolve) => link.socket.once('close', resolve));
@@ -198,9 +200,17 @@ export class CmppClient extends EventEmitter {
     for (;;) {
       const wait = (this.bucket as TokenBucket).take();
       if (wait === 0) return;
-      await sleep(wait).done;
-      if (this.currentState === 'closed') throw new CmppClosedError();
+      await this.wait(wait);
     }
+  }
+
+  /** Sleeps `ms`; throws CmppClosedError if close() ends the wait. */
+  private async wait(ms: number): Promise<void> {
+    const pause = sleep(ms);
+    this.waits.add(pause);
+    await pause.done;
+    this.waits.delete(pause);
+    if (this.currentState === 'closed') throw new CmppClosedError();
   }
 
   private whenUp(): Promise<Link> {
@@ -213,7 +223,16 @@ export class CmppClient extends EventEmitter {
     this.emit('state', state, reason);
   }
 
-  private async open(): Promise<void> {
+  /** Connects and logs in; close() waits for an attempt in progress, so no socket outlives it. */
+  private open(): Promise<void> {
+    const attempt = this.openLink();
+    this.opening = attempt;
+    return attempt.finally(() => {
+      if (this.opening === attempt) this.opening = undefined;
+    });
+  }
+
+  private async openLink(): Promise<void> {
     this.setState('connecting');
     const socket = await this.dial();
     const link = new Link(
@@ -227,6 +246,8 @@ export class CmppClient extends EventEmitter {
     link.on('handlerError', (err, pdu) => this.emit('handlerError', err, pdu));
     try {
       this.negotiated = await this.login(link);
+      // The CONNECT_RESP may share its chunk with garbage or a TERMINATE that already closed the link.
+      if (!link.isOpen) throw new CmppLinkClosedError('link closed during login');
     } catch (err) {
       link.close(`login failed: ${(err as Error).message}`);
       if (this.currentState !== 'closed') this.setState('down', (err as Error).message);
@@ -327,10 +348,9 @@ export class CmppClient extends EventEmitter {
   private scheduleReconnect(): void {
     if (this.currentState === 'closed') return;
     const delay = backoffDelay(this.reconnectAttempt++, this.opts.reconnectBaseMs, this.opts.reconnectCapMs);
-    this.reconnectSleep = sleep(delay);
-    this.reconnectSleep.done.then(() => {
-      if (this.currentState === 'closed') return;
-      this.open().catch(() => this.scheduleReconnect());
-    });
+    this.wait(delay).then(
+      () => this.open().catch(() => this.scheduleReconnect()),
+      () => undefined,
+    );
   }
 }

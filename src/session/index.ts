@@ -1,4 +1,5 @@
 export * from './backoff.js';
+export * from './busy-poll.js';
 export * from './client.js';
 export * from './counters.js';
 export * from './errors.js';

@@ -12,6 +12,7 @@ import {
   type Pdu,
   responseId,
 } from '../cmpp/index.js';
+import { pollAfterTraffic } from './busy-poll.js';
 import type { SessionCounters } from './counters.js';
 import { CmppLinkClosedError, CmppTimeoutError } from './errors.js';
 import { SequenceIds } from './sequence.js';
@@ -66,7 +67,7 @@ export class Link extends EventEmitter {
   private readonly pending = new Map<number, Pending>();
   private readonly sequence = new SequenceIds();
   private readonly ticker: NodeJS.Timeout;
-  private corked = false;
+  private outbox: Buffer[] = [];
   private lastReceived = Date.now();
   private heartbeatInFlight = false;
   private closed = false;
@@ -130,20 +131,24 @@ export class Link extends EventEmitter {
     this.write(encodePdu(this.version, command, request.sequenceId, fields));
   }
 
-  /** Writes a frame; frames written in one event-loop turn leave in one system call. */
+  /**
+   * Writes a frame. Frames written in one event-loop turn are joined and leave in one socket write (one
+   * system call instead of one per frame, and one pass through the stream machinery).
+   */
   write(frame: Buffer): void {
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
     this.counters.pdusOut++;
-    this.socket.write(frame);
+    this.outbox.push(frame);
+    if (this.outbox.length === 1) process.nextTick(this.flush);
+    pollAfterTraffic();
   }
+
+  private readonly flush = (): void => {
+    const frames = this.outbox;
+    if (frames.length === 0 || this.closed) return;
+    this.outbox = [];
+    this.socket.write(frames.length === 1 ? frames[0] : Buffer.concat(frames));
+  };
 
   /** Sends TERMINATE, waits for its response (or T), then closes. */
   async terminate(): Promise<void> {
@@ -170,6 +175,7 @@ export class Link extends EventEmitter {
 
   private onData(chunk: Buffer): void {
     this.lastReceived = Date.now();
+    pollAfterTraffic();
     try {
       this.deframer.push(chunk, (frame) => this.onFrame(frame));
     } catch (err) {

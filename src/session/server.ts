@@ -49,10 +49,11 @@ const STATUS = { OK: 0, ILLEGAL_SOURCE: 2, AUTH: 3, VERSION_TOO_HIGH: 4, OTHER: 
 
 /** One logged-in SP connection on the ISMG side. Events: 'close' (reason). */
 export class ServerSession extends EventEmitter {
-  readonly counters: SessionCounters = newCounters();
   /** The most unanswered SP requests seen at once, for tests that assert the window. */
   maxObservedInFlight = 0;
   windowViolations = 0;
+  /** This connection's counters (the link's own). */
+  readonly counters: SessionCounters;
   private unanswered = 0;
   private readonly deliverWindow: Window;
 
@@ -64,6 +65,7 @@ export class ServerSession extends EventEmitter {
   ) {
     super();
     this.deliverWindow = new Window(deliverWindow);
+    this.counters = link.counters;
     link.once('close', (reason: string) => {
       this.deliverWindow.rejectWaiters(new CmppLinkClosedError(reason));
       this.emit('close', reason);
@@ -119,7 +121,6 @@ export class CmppServer extends EventEmitter {
   readonly sessions = new Set<ServerSession>();
   private readonly server: net.Server;
   private readonly timers: LinkTimers;
-  private readonly counters: SessionCounters = newCounters();
 
   constructor(private readonly options: CmppServerOptions) {
     super();
@@ -170,7 +171,7 @@ export class CmppServer extends EventEmitter {
       '3.0',
       this.timers,
       (pdu, l) => (session ? this.onRequest(session, pdu) : this.onLogin(pdu, l, (s) => (session = s))),
-      this.counters,
+      newCounters(),
       this.options.maxFrame,
     );
     this.pendingLogins.add(link);
@@ -258,9 +259,9 @@ export class CmppServer extends EventEmitter {
       return undefined;
     }
     if (pdu.command === 'CMPP_SUBMIT') session.counters.submits++;
-    if (!session.enterWindow(this.options.window ?? 16)) {
+    if (!session.enterWindow(this.options.window ?? 16) && pdu.command === 'CMPP_SUBMIT') {
       session.leaveWindow();
-      if (pdu.command === 'CMPP_SUBMIT') return { Msg_Id: 0n, Result: FLOW_CONTROL };
+      return { Msg_Id: 0n, Result: FLOW_CONTROL };
     }
     let answer: Fields | Promise<Fields>;
     try {

@@ -59,6 +59,23 @@ ${Array.from({ length: 33 }, (_, n) => `    case ${n}: return String.fromCharCod
   }`,
 ) as (buf: Buffer, start: number, end: number) => string;
 
+/** The 8-byte Msg_Id; SUBMITs carry 0, which needs no BigInt arithmetic. */
+function readMsgId(buf: Buffer, at: number): bigint {
+  const hi = buf.readUInt32BE(at);
+  const lo = buf.readUInt32BE(at + 4);
+  if (hi === 0) return lo === 0 ? 0n : BigInt(lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** A run of fixed fields did not fit: name the first field of the run that is cut. */
+function failInRun(_buf: Buffer, off: number, end: number, start: number, first: number, fields: readonly FieldSpec[]): never {
+  let at = off;
+  for (let k = first; ; k++) {
+    if (at + fields[k].size > end) throw truncated(fields[k].name, at - start, fields[k].size, end - at);
+    at += fields[k].size;
+  }
+}
+
 function readStrings(buf: Buffer, start: number, count: number, size: number): string[] {
   const items: string[] = [];
   for (let i = 0; i < count; i++) items.push(readString(buf, start + i * size, start + (i + 1) * size));
@@ -134,6 +151,8 @@ const HELPERS = {
   trailing,
   readString,
   readStrings,
+  readMsgId,
+  failInRun,
   writeString,
   writeStrings,
   uintOf,
@@ -147,42 +166,60 @@ const HELPERS = {
 
 const key = (name: string) => JSON.stringify(name);
 
+/** The read expression of a fixed-size field at `at` (an offset expression), or null for variable ones. */
+function readFixed(f: FieldSpec, at: string): string {
+  switch (f.kind) {
+    case 'uint':
+      return f.size === 1 ? `buf[${at}]` : f.size === 2 ? `buf.readUInt16BE(${at})` : `buf.readUInt32BE(${at})`;
+    case 'int':
+      return `buf.readInt32BE(${at})`;
+    case 'msgid':
+      return `h.readMsgId(buf, ${at})`;
+    case 'string':
+      return `h.readString(buf, ${at}, ${at} + ${f.size})`;
+    default:
+      return `buf.subarray(${at}, ${at} + ${f.size})`;
+  }
+}
+
+/**
+ * Fields of a fixed size between two variable ones form a run: one bounds check for the run, then reads at
+ * constant offsets. Variable fields (lengthFrom/countFrom) and tolerated short `tail` fields stand alone.
+ */
 function decoderSource(fields: readonly FieldSpec[]): string {
   const lines = ['let off = start, n = 0;'];
-  fields.forEach((f, i) => {
-    const v = `v${i}`;
-    if (f.lengthFrom) lines.push(`n = v${fields.findIndex((g) => g.name === f.lengthFrom)};`);
-    else if (f.countFrom) lines.push(`n = ${f.size} * v${fields.findIndex((g) => g.name === f.countFrom)};`);
+  const index = (name: string) => fields.findIndex((g) => g.name === name);
+  let i = 0;
+  while (i < fields.length) {
+    const f = fields[i];
+    if (!f.lengthFrom && !f.countFrom && !f.tail) {
+      let j = i;
+      let size = 0;
+      const reads: string[] = [];
+      while (j < fields.length && !fields[j].lengthFrom && !fields[j].countFrom && !fields[j].tail) {
+        reads.push(`const v${j} = ${readFixed(fields[j], `off + ${size}`)};`);
+        size += fields[j].size;
+        j++;
+      }
+      lines.push(`if (off + ${size} > end) h.failInRun(buf, off, end, start, ${i}, fields);`, ...reads, `off += ${size};`);
+      i = j;
+      continue;
+    }
+    if (f.lengthFrom) lines.push(`n = v${index(f.lengthFrom)};`);
+    else if (f.countFrom) lines.push(`n = ${f.size} * v${index(f.countFrom)};`);
     else lines.push(`n = ${f.size};`);
     if (f.tail) lines.push('if (off + n > end) n = end - off;');
     else lines.push(`if (off + n > end) throw h.truncated(${key(f.name)}, off - start, n, end - off);`);
-    switch (f.kind) {
-      case 'uint': {
-        const read =
-          f.size === 1 ? 'buf[off]' : f.size === 2 ? 'buf.readUInt16BE(off)' : 'buf.readUInt32BE(off)';
-        lines.push(f.tail ? `const ${v} = n === ${f.size} ? ${read} : 0;` : `const ${v} = ${read};`);
-        break;
-      }
-      case 'int':
-        lines.push(`const ${v} = buf.readInt32BE(off);`);
-        break;
-      case 'msgid':
-        lines.push(`const ${v} = buf.readBigUInt64BE(off);`);
-        break;
-      case 'string':
-        lines.push(`const ${v} = h.readString(buf, off, off + n);`);
-        break;
-      case 'bytes':
-        lines.push(`const ${v} = buf.subarray(off, off + n);`);
-        break;
-      case 'strings':
-        lines.push(`const ${v} = h.readStrings(buf, off, n / ${f.size}, ${f.size});`);
-        break;
-    }
+    if (f.kind === 'strings') lines.push(`const v${i} = h.readStrings(buf, off, n / ${f.size}, ${f.size});`);
+    else if (f.kind === 'bytes') lines.push(`const v${i} = buf.subarray(off, off + n);`);
+    else if (f.kind === 'uint' || f.kind === 'int' || f.kind === 'msgid') {
+      lines.push(`const v${i} = n === ${f.size} ? ${readFixed(f, 'off')} : ${f.kind === 'msgid' ? '0n' : '0'};`);
+    } else lines.push(`const v${i} = ${readFixed(f, 'off').replace(`off + ${f.size}`, 'off + n')};`);
     lines.push('off += n;');
-  });
+    i++;
+  }
   lines.push('if (off !== end) throw h.trailing(off - start, end - off);');
-  lines.push(`return { ${fields.map((f, i) => `${key(f.name)}: v${i}`).join(', ')} };`);
+  lines.push(`return { ${fields.map((f, k) => `${key(f.name)}: v${k}`).join(', ')} };`);
   return lines.join('\n');
 }
 
@@ -249,7 +286,7 @@ export function codecFor(fields: readonly FieldSpec[]): FieldCodec {
     const make = (args: string, body: string) =>
       new Function('h', `return function (${args}) {\n${body}\n};`)(HELPERS);
     codec = {
-      decode: make('buf, start, end', decoderSource(fields)),
+      decode: new Function('h', 'fields', `return function (buf, start, end) {\n${decoderSource(fields)}\n};`)(HELPERS, fields),
       encode: make('fields, buf, start', encoderSource(fields)),
       length: make('fields', lengthSource(fields)),
     };
