@@ -3,6 +3,8 @@ import { CmppProtocolError } from '../cmpp/index.js';
 import { registerBenchCommands } from './bench.js';
 import { CliError, type CliIo } from './io.js';
 import { registerPduCommands } from './pdu.js';
+import { registerSimulatorCommand } from './simulator.js';
+import { registerStartCommand } from './start.js';
 
 /** Builds the `cmppgw` command tree. */
 export function buildProgram(io: CliIo): Command {
@@ -10,8 +12,10 @@ export function buildProgram(io: CliIo): Command {
     .description('CMPP 2.0/3.0 SMS gateway, ISMG simulator and tools')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  registerStartCommand(program, io);
   registerPduCommands(program, io);
   registerBenchCommands(program, io);
+  registerSimulatorCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,55 @@
+import type { CmppVersion } from '../cmpp/index.js';
+
+/** One SP account at one ISMG: its links and the defaults of its SUBMITs. */
+export interface AccountConfig {
+  /** Name used in the API (`account` field) and in metrics. */
+  name: string;
+  /** SP_Id: Source_Addr at login and Msg_src in SUBMITs. */
+  spId: string;
+  secret: string;
+  version: CmppVersion;
+  host: string;
+  port: number;
+  /** The SP service code: Src_Id of every SUBMIT, followed by the caller's extension. */
+  serviceCode: string;
+  serviceId: string;
+  feeUserType: number;
+  feeType: string;
+  feeCode: string;
+  /** CMPP connections to hold open. */
+  links: number;
+  window: number;
+  /** SUBMITs per second per link; 0: unlimited. */
+  rateLimit: number;
+  /** Ask for status reports unless the request says otherwise. */
+  report: boolean;
+  /** Where reports and MO of this account go when a message has no callbackUrl. */
+  webhookUrl?: string;
+  responseTimeoutMs: number;
+  maxTries: number;
+  heartbeatIntervalMs: number;
+  /** Accept a wrong AuthenticatorISMG from this ISMG. */
+  lenient: boolean;
+}
+
+export interface GatewayConfig {
+  accounts: AccountConfig[];
+  http: {
+    host: string;
+    port: number;
+    apiKeys: string[];
+    /** Requests per second per API key; 0: unlimited. */
+    rateLimit: number;
+    bodyLimit: number;
+  };
+  /** `sqlite:PATH` (default `sqlite:./data/cmppgw.db`). */
+  store: string;
+  webhooks: {
+    secret: string;
+    /** Give up on an event this old. */
+    maxAgeMs: number;
+    timeoutMs: number;
+  };
+  /** How long to wait for reports before a submitted message's report is considered lost. */
+  reportWaitMs: number;
+}

@@ -1,0 +1,222 @@
+import type { Logger } from 'pino';
+import type { DeliverFields, Pdu } from '../cmpp/index.js';
+import { CmppClient } from '../session/index.js';
+import type {
+  FinalHook,
+  MessageFilter,
+  MessageView,
+  MoView,
+  Page,
+  Store,
+  StoreStats,
+} from '../store/types.js';
+import { composeMessages, type SendRequest } from './compose.js';
+import type { AccountConfig, GatewayConfig } from './config.js';
+import { Dispatcher } from './dispatcher.js';
+import { GatewayError, invalid } from './errors.js';
+import { moEvent, reportEvent } from './events.js';
+import { Inbound } from './inbound.js';
+import { WebhookSender } from './webhooks.js';
+
+interface AccountRuntime {
+  config: AccountConfig;
+  links: CmppClient[];
+  dispatcher: Dispatcher;
+  inbound: Inbound;
+  reference: number;
+}
+
+export interface LinkStatus {
+  account: string;
+  link: number;
+  state: string;
+  version: string | undefined;
+  inFlight: number;
+  reason?: string;
+}
+
+const EXPIRY_SWEEP_MS = 1000;
+
+/** The service: accounts and their links, the queue, reports, MO and webhooks over one store. */
+export class Gateway {
+  private readonly accounts = new Map<string, AccountRuntime>();
+  private readonly webhooks: WebhookSender;
+  private readonly linkReasons = new Map<CmppClient, string>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    readonly store: Store,
+    private readonly log: Logger,
+  ) {
+    this.webhooks = new WebhookSender(store, config.webhooks, log);
+    const onFinal: FinalHook = (m) => {
+      const event = reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+      if (event) setImmediate(() => this.webhooks.wake());
+      return event;
+    };
+    for (const account of config.accounts) {
+      const inbound = new Inbound(
+        account,
+        store,
+        onFinal,
+        (mo) => {
+          const event = moEvent(mo, account.webhookUrl);
+          if (event) setImmediate(() => this.webhooks.wake());
+          return event;
+        },
+        log,
+      );
+      const links = Array.from({ length: account.links }, () => this.newLink(account, inbound));
+      this.accounts.set(account.name, {
+        config: account,
+        links,
+        inbound,
+        dispatcher: new Dispatcher(account, links, store, onFinal, log),
+        reference: Math.floor(Math.random() * 256),
+      });
+    }
+  }
+
+  private newLink(account: AccountConfig, inbound: Inbound): CmppClient {
+    const link = new CmppClient({
+      host: account.host,
+      port: account.port,
+      account: account.spId,
+      secret: account.secret,
+      version: account.version,
+      window: account.window,
+      rateLimit: account.rateLimit,
+      lenient: account.lenient,
+      responseTimeoutMs: account.responseTimeoutMs,
+      maxTries: account.maxTries,
+      heartbeatIntervalMs: account.heartbeatIntervalMs,
+      onDeliver: (pdu: Pdu<DeliverFields>) => inbound.onDeliver(pdu),
+    });
+    link.on('state', (state: string, reason?: string) => {
+      if (reason) this.linkReasons.set(link, reason);
+      this.log.info({ account: account.name, state, reason }, 'link state');
+    });
+    link.on('handlerError', (err: Error) =>
+      this.log.error({ err, account: account.name }, 'DELIVER not stored; not acknowledged'),
+    );
+    return link;
+  }
+
+  /** Recovers what a crash left half-done, then opens the links and starts moving messages. */
+  async start(): Promise<void> {
+    const recovered = await this.store.recoverInFlight();
+    if (recovered > 0)
+      this.log.warn({ recovered }, 'segments left in flight by the last run are queued again');
+    for (const parts of await this.store.completeMoGroups()) {
+      await this.accounts.get(parts[0].account)?.inbound.completeParts(parts);
+    }
+    for (const a of this.accounts.values()) {
+      for (const link of a.links) link.start();
+      a.dispatcher.wake();
+    }
+    this.webhooks.start();
+    this.sweeper = setInterval(() => this.sweep(), EXPIRY_SWEEP_MS);
+  }
+
+  private sweep(): void {
+    const onFinal: FinalHook = (m) =>
+      reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+    this.store
+      .expireDue(Date.now(), onFinal)
+      .then((finals) => finals.length > 0 && this.webhooks.wake())
+      .catch((err) => this.log.error({ err }, 'expiry sweep failed'));
+  }
+
+  private account(name: string | undefined): AccountRuntime {
+    if (name === undefined) return this.accounts.values().next().value as AccountRuntime;
+    const a = this.accounts.get(name);
+    if (!a) throw invalid('account', `unknown account "${name}"`);
+    return a;
+  }
+
+  /** Validates, splits and durably stores the messages of several requests in one commit. */
+  async send(requests: SendRequest[]): Promise<{ message: MessageView; created: boolean }[][]> {
+    const now = Date.now();
+    const perRequest = requests.map((req) => {
+      const a = this.account(req.account);
+      return {
+        a,
+        messages: composeMessages(req, a.config, () => (a.reference = (a.reference + 1) & 0xff), now),
+      };
+    });
+    const stored = await this.store.insertMessages(perRequest.flatMap((r) => r.messages));
+    for (const a of new Set(perRequest.map((r) => r.a))) a.dispatcher.wake();
+    let at = 0;
+    return perRequest.map((r) => stored.slice(at, (at += r.messages.length)));
+  }
+
+  /** Throws the GatewayError `send` would throw for this request, storing nothing. */
+  validate(req: SendRequest): void {
+    composeMessages(req, this.account(req.account).config, () => 0, Date.now());
+  }
+
+  getMessage(id: string): Promise<MessageView | undefined> {
+    return this.store.getMessage(id);
+  }
+
+  listMessages(filter: MessageFilter): Promise<Page<MessageView>> {
+    return this.store.listMessages(filter);
+  }
+
+  listMo(filter: {
+    account?: string;
+    since?: number;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<MoView>> {
+    return this.store.listMo(filter);
+  }
+
+  async cancel(id: string): Promise<MessageView> {
+    const outcome = await this.store.cancelMessage(id, Date.now());
+    if (outcome === 'not_found') throw new GatewayError(404, 'not_found', `no message ${id}`, 'id');
+    if (outcome === 'too_late')
+      throw new GatewayError(409, 'too_late', 'the message is already being sent', 'id');
+    return (await this.store.getMessage(id)) as MessageView;
+  }
+
+  links(): LinkStatus[] {
+    return [...this.accounts.values()].flatMap((a) =>
+      a.links.map((link, i) => ({
+        account: a.config.name,
+        link: i,
+        state: link.state,
+        version: link.version,
+        inFlight: link.inFlight,
+        reason: link.state === 'up' ? undefined : this.linkReasons.get(link),
+      })),
+    );
+  }
+
+  /** Ready: at least one link of every account is up. */
+  ready(): boolean {
+    return [...this.accounts.values()].every((a) => a.links.some((l) => l.state === 'up'));
+  }
+
+  async stats(): Promise<{ store: StoreStats; links: LinkStatus[] }> {
+    return { store: await this.store.stats(), links: this.links() };
+  }
+
+  /**
+   * Graceful stop: no new claims; SUBMITs on the wire get `graceMs` to be answered; then TERMINATE on
+   * every link (what is still unanswered fails and goes back to the queue); then the store is closed.
+   */
+  async close(graceMs = 5000): Promise<void> {
+    clearInterval(this.sweeper);
+    const all = [...this.accounts.values()];
+    const drained = Promise.all(all.map((a) => a.dispatcher.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    await Promise.all(all.flatMap((a) => a.links.map((l) => l.close())));
+    await drained;
+    await this.webhooks.stop();
+    await this.store.close();
+  }
+}

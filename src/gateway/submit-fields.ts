@@ -1,0 +1,25 @@
+import { formatSmppAbsolute, type SubmitFields } from '../cmpp/index.js';
+import type { SegmentJob } from '../store/types.js';
+import type { AccountConfig } from './config.js';
+
+/** The CMPP_SUBMIT of one stored segment: account defaults plus the segment (SPEC3 §8.4.3.1). */
+export function submitFieldsFor(job: SegmentJob, account: AccountConfig): SubmitFields {
+  return {
+    Pk_total: job.pkTotal,
+    Pk_number: job.pkNumber,
+    Registered_Delivery: job.report ? 1 : 0,
+    Msg_level: Math.min(9, job.priority),
+    Service_Id: account.serviceId,
+    Fee_UserType: account.feeUserType,
+    TP_udhi: job.tpUdhi,
+    Msg_Fmt: job.msgFmt,
+    Msg_src: account.spId,
+    FeeType: account.feeType,
+    FeeCode: account.feeCode,
+    // The ISMG drops the message itself once validUntil passes, even if it is queued there.
+    ValId_Time: job.validUntil === null ? '' : formatSmppAbsolute(new Date(job.validUntil)),
+    Src_Id: job.srcId,
+    Dest_terminal_Id: [job.to],
+    Msg_Content: job.content,
+  };
+}

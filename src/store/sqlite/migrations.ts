@@ -1,0 +1,103 @@
+/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    client_ref TEXT,
+    recipient TEXT NOT NULL,
+    src_id TEXT NOT NULL,
+    text TEXT,
+    binary_hex TEXT,
+    encoding TEXT NOT NULL,
+    msg_fmt INTEGER NOT NULL,
+    report INTEGER NOT NULL,
+    callback_url TEXT,
+    valid_until INTEGER,
+    send_at INTEGER,
+    priority INTEGER NOT NULL,
+    segment_count INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_client_ref ON messages (account, client_ref, recipient) WHERE client_ref IS NOT NULL;
+  CREATE INDEX messages_status ON messages (status, seq);
+  CREATE INDEX messages_recipient ON messages (recipient, seq);
+
+  CREATE TABLE segments (
+    message_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    account TEXT NOT NULL,
+    content BLOB NOT NULL,
+    tp_udhi INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    msg_id TEXT,
+    result INTEGER,
+    stat TEXT,
+    submitted_at INTEGER,
+    reported_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (message_id, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX segments_queue ON segments (account, priority DESC, due_at) WHERE status = 'queued';
+  CREATE INDEX segments_inflight ON segments (account) WHERE status = 'submitting';
+  CREATE INDEX segments_msg_id ON segments (msg_id) WHERE msg_id IS NOT NULL;
+
+  CREATE TABLE orphan_reports (
+    msg_id TEXT PRIMARY KEY,
+    stat TEXT NOT NULL,
+    submit_time TEXT NOT NULL,
+    done_time TEXT NOT NULL,
+    dest TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE mo (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    ismg_msg_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    text TEXT,
+    binary_hex TEXT,
+    msg_fmt INTEGER NOT NULL,
+    parts INTEGER NOT NULL,
+    link_id TEXT,
+    received_at INTEGER NOT NULL,
+    UNIQUE (account, ismg_msg_id)
+  );
+
+  CREATE TABLE mo_parts (
+    account TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    ismg_msg_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    msg_fmt INTEGER NOT NULL,
+    link_id TEXT,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (account, group_key, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_key TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    last_error TEXT
+  );
+  CREATE INDEX webhooks_due ON webhooks (next_attempt_at) WHERE status = 'pending';
+  `,
+];

@@ -1,0 +1,613 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { deriveStatus, FINAL_STATES, isFinal, statToStatus } from '../status.js';
+import type {
+  FinalHook,
+  FinalMessage,
+  IncomingReport,
+  MessageFilter,
+  MessageStatus,
+  MessageView,
+  MoPart,
+  MoView,
+  NewMessage,
+  NewMo,
+  Page,
+  SegmentJob,
+  SegmentView,
+  Store,
+  StoreStats,
+  SubmitOutcome,
+  TextEncoding,
+  WebhookEvent,
+  WebhookJob,
+} from '../types.js';
+import { GroupCommit } from './group-commit.js';
+import { MIGRATIONS } from './migrations.js';
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  account: string;
+  client_ref: string | null;
+  recipient: string;
+  src_id: string;
+  text: string | null;
+  binary_hex: string | null;
+  encoding: TextEncoding;
+  msg_fmt: number;
+  report: number;
+  callback_url: string | null;
+  valid_until: number | null;
+  send_at: number | null;
+  priority: number;
+  segment_count: number;
+  status: MessageStatus;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SegmentRow {
+  idx: number;
+  msg_id: string | null;
+  status: MessageStatus;
+  result: number | null;
+  stat: string | null;
+  submitted_at: number | null;
+  reported_at: number | null;
+}
+
+interface PartRow {
+  account: string;
+  group_key: string;
+  total: number;
+  seq: number;
+  ismg_msg_id: string;
+  payload: Buffer;
+  msg_fmt: number;
+  link_id: string | null;
+  received_at: number;
+}
+
+const partOf = (r: PartRow): MoPart => ({
+  account: r.account,
+  groupKey: r.group_key,
+  total: r.total,
+  seq: r.seq,
+  ismgMsgId: r.ismg_msg_id,
+  payload: r.payload,
+  msgFmt: r.msg_fmt,
+  linkId: r.link_id,
+  receivedAt: r.received_at,
+});
+
+/** A segment in a final state is never changed again (a late report, a repeated SUBMIT_RESP). */
+const NOT_FINAL = `status NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
+
+const cursorOf = (seq: number) => String(seq);
+
+function parseCursor(cursor: string | undefined): number {
+  const n = cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(cursor);
+  return Number.isSafeInteger(n) && n > 0 ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/** The embedded store: one SQLite file in WAL mode, fsync on every commit, commits grouped per turn. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly commit: GroupCommit;
+  private readonly q;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.commit = new GroupCommit(this.db);
+    const db = this.db;
+    this.q = {
+      insertMessage:
+        db.prepare(`INSERT INTO messages (id, account, client_ref, recipient, src_id, text, binary_hex,
+        encoding, msg_fmt, report, callback_url, valid_until, send_at, priority, segment_count, status, created_at, updated_at)
+        VALUES (@id, @account, @clientRef, @to, @srcId, @text, @binaryHex, @encoding, @msgFmt, @report, @callbackUrl,
+        @validUntil, @sendAt, @priority, @segmentCount, 'queued', @createdAt, @createdAt)`),
+      insertSegment:
+        db.prepare(`INSERT INTO segments (message_id, idx, account, content, tp_udhi, status, priority, due_at)
+        VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
+      messageById: db.prepare('SELECT * FROM messages WHERE id = ?'),
+      messageByRef: db.prepare(
+        'SELECT * FROM messages WHERE account = ? AND client_ref = ? AND recipient = ?',
+      ),
+      segmentsOf: db.prepare(
+        'SELECT idx, msg_id, status, result, stat, submitted_at, reported_at FROM segments WHERE message_id = ? ORDER BY idx',
+      ),
+      segmentStatuses: db.prepare('SELECT status FROM segments WHERE message_id = ?'),
+      setMessageStatus: db.prepare(
+        'UPDATE messages SET status = ?, error = coalesce(?, error), updated_at = ? WHERE id = ?',
+      ),
+      claim:
+        db.prepare(`SELECT s.message_id, s.idx, s.content, s.tp_udhi, s.attempts, s.priority, m.recipient, m.src_id,
+        m.msg_fmt, m.report, m.valid_until, m.segment_count
+        FROM segments s JOIN messages m ON m.id = s.message_id
+        WHERE s.account = ? AND s.status = 'queued' AND s.due_at <= ? AND (m.valid_until IS NULL OR m.valid_until > ?)
+        ORDER BY s.priority DESC, s.due_at LIMIT ?`),
+      markSubmitting: db.prepare(
+        "UPDATE segments SET status = 'submitting', attempts = attempts + 1 WHERE message_id = ? AND idx = ?",
+      ),
+      messageSubmitting: db.prepare(
+        "UPDATE messages SET status = 'submitting', updated_at = ? WHERE id = ? AND status = 'queued'",
+      ),
+      requeue: db.prepare(
+        "UPDATE segments SET status = 'queued' WHERE message_id = ? AND idx = ? AND status = 'submitting'",
+      ),
+      inFlightAll: db.prepare("SELECT DISTINCT message_id FROM segments WHERE status = 'submitting'"),
+      inFlightOf: db.prepare(
+        "SELECT DISTINCT message_id FROM segments WHERE status = 'submitting' AND account = ?",
+      ),
+      requeueMessage: db.prepare(
+        "UPDATE segments SET status = 'queued' WHERE message_id = ? AND status = 'submitting'",
+      ),
+      submitted:
+        db.prepare(`UPDATE segments SET status = 'submitted', msg_id = ?, result = 0, submitted_at = ?
+        WHERE message_id = ? AND idx = ? AND ${NOT_FINAL}`),
+      rejected: db.prepare(`UPDATE segments SET status = 'rejected', result = ?, submitted_at = ?
+        WHERE message_id = ? AND idx = ? AND ${NOT_FINAL}`),
+      segmentByMsgId: db.prepare('SELECT message_id, idx, status, stat FROM segments WHERE msg_id = ?'),
+      applyReport: db.prepare(
+        `UPDATE segments SET status = ?, stat = ?, reported_at = ? WHERE message_id = ? AND idx = ? AND ${NOT_FINAL}`,
+      ),
+      orphan: db.prepare('SELECT * FROM orphan_reports WHERE msg_id = ?'),
+      putOrphan:
+        db.prepare(`INSERT OR REPLACE INTO orphan_reports (msg_id, stat, submit_time, done_time, dest, received_at)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      dropOrphan: db.prepare('DELETE FROM orphan_reports WHERE msg_id = ?'),
+      expiring: db.prepare(`SELECT id FROM messages WHERE valid_until IS NOT NULL AND valid_until <= ?
+        AND status IN ('queued', 'submitting')`),
+      expireSegments: db.prepare(
+        "UPDATE segments SET status = 'expired' WHERE message_id = ? AND status = 'queued'",
+      ),
+      cancelSegments: db.prepare("UPDATE segments SET status = 'cancelled' WHERE message_id = ?"),
+      insertMo:
+        db.prepare(`INSERT OR IGNORE INTO mo (id, account, ismg_msg_id, sender, recipient, text, binary_hex, msg_fmt,
+        parts, link_id, received_at) VALUES (@id, @account, @ismgMsgId, @from, @to, @text, @binaryHex, @msgFmt, @parts,
+        @linkId, @receivedAt)`),
+      insertPart:
+        db.prepare(`INSERT OR IGNORE INTO mo_parts (account, group_key, total, seq, ismg_msg_id, payload, msg_fmt,
+        link_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      partsOf: db.prepare('SELECT * FROM mo_parts WHERE account = ? AND group_key = ? ORDER BY seq'),
+      dropParts: db.prepare('DELETE FROM mo_parts WHERE account = ? AND group_key = ?'),
+      completeGroups: db.prepare(`SELECT account, group_key FROM mo_parts GROUP BY account, group_key
+        HAVING count(*) = max(total)`),
+      insertWebhook:
+        db.prepare(`INSERT OR IGNORE INTO webhooks (event_key, url, body, status, next_attempt_at, created_at)
+        VALUES (?, ?, ?, 'pending', ?, ?)`),
+      dueWebhooks: db.prepare(`SELECT id, url, body, attempts, created_at FROM webhooks
+        WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
+      leaseWebhook: db.prepare(
+        'UPDATE webhooks SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?',
+      ),
+      webhookDone: db.prepare("UPDATE webhooks SET status = 'delivered', delivered_at = ? WHERE id = ?"),
+      webhookRetry: db.prepare('UPDATE webhooks SET next_attempt_at = ?, last_error = ? WHERE id = ?'),
+      webhookDead: db.prepare("UPDATE webhooks SET status = 'dead', last_error = ? WHERE id = ?"),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
+    return this.commit.run(() =>
+      messages.map((m) => {
+        if (m.clientRef !== undefined) {
+          const existing = this.q.messageByRef.get(m.account, m.clientRef, m.to) as MessageRow | undefined;
+          if (existing) return { message: this.view(existing), created: false };
+        }
+        this.q.insertMessage.run({
+          ...m,
+          clientRef: m.clientRef ?? null,
+          text: m.text ?? null,
+          binaryHex: m.binaryHex ?? null,
+          report: m.report ? 1 : 0,
+          callbackUrl: m.callbackUrl ?? null,
+          validUntil: m.validUntil ?? null,
+          sendAt: m.sendAt ?? null,
+          segmentCount: m.segments.length,
+        });
+        const due = m.sendAt ?? m.createdAt;
+        m.segments.forEach((s, i) => {
+          this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
+        });
+        return { message: this.freshView(m), created: true };
+      }),
+    );
+  }
+
+  async getMessage(id: string): Promise<MessageView | undefined> {
+    const row = this.q.messageById.get(id) as MessageRow | undefined;
+    return row && this.view(row);
+  }
+
+  async listMessages(f: MessageFilter): Promise<Page<MessageView>> {
+    const where = ['seq < ?'];
+    const args: unknown[] = [parseCursor(f.cursor)];
+    if (f.account) where.push('account = ?') && args.push(f.account);
+    if (f.status) where.push('status = ?') && args.push(f.status);
+    if (f.to) where.push('recipient = ?') && args.push(f.to);
+    if (f.clientRef) where.push('client_ref = ?') && args.push(f.clientRef);
+    if (f.since !== undefined) where.push('created_at >= ?') && args.push(f.since);
+    const rows = this.db
+      .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, f.limit + 1) as MessageRow[];
+    const page = rows.slice(0, f.limit);
+    return {
+      items: page.map((r) => this.view(r)),
+      next: rows.length > f.limit ? cursorOf(page[page.length - 1].seq) : null,
+    };
+  }
+
+  cancelMessage(id: string, at: number): Promise<'cancelled' | 'not_found' | 'too_late'> {
+    return this.commit.run(() => {
+      const row = this.q.messageById.get(id) as MessageRow | undefined;
+      if (!row) return 'not_found';
+      if (row.status === 'cancelled') return 'cancelled';
+      const statuses = this.statuses(id);
+      if (statuses.some((s) => s !== 'queued')) return 'too_late';
+      this.q.cancelSegments.run(id);
+      this.q.setMessageStatus.run('cancelled', null, at, id);
+      return 'cancelled';
+    });
+  }
+
+  claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]> {
+    return this.commit.run(() => {
+      const rows = this.q.claim.all(account, now, now, limit) as {
+        message_id: string;
+        idx: number;
+        content: Buffer;
+        tp_udhi: number;
+        attempts: number;
+        priority: number;
+        recipient: string;
+        src_id: string;
+        msg_fmt: number;
+        report: number;
+        valid_until: number | null;
+        segment_count: number;
+      }[];
+      return rows.map((r) => {
+        this.q.markSubmitting.run(r.message_id, r.idx);
+        this.q.messageSubmitting.run(now, r.message_id);
+        return {
+          messageId: r.message_id,
+          index: r.idx,
+          account,
+          to: r.recipient,
+          srcId: r.src_id,
+          msgFmt: r.msg_fmt,
+          tpUdhi: r.tp_udhi,
+          pkTotal: r.segment_count,
+          pkNumber: r.idx + 1,
+          content: r.content,
+          report: r.report === 1,
+          priority: r.priority,
+          validUntil: r.valid_until,
+          attempts: r.attempts + 1,
+        };
+      });
+    });
+  }
+
+  requeueSegments(keys: { messageId: string; index: number }[]): Promise<void> {
+    return this.commit.run(() => {
+      const now = Date.now();
+      for (const k of keys) this.q.requeue.run(k.messageId, k.index);
+      for (const id of new Set(keys.map((k) => k.messageId))) this.refresh(id, now);
+    });
+  }
+
+  recoverInFlight(account?: string): Promise<number> {
+    return this.commit.run(() => {
+      const ids = (account ? this.q.inFlightOf.all(account) : this.q.inFlightAll.all()) as {
+        message_id: string;
+      }[];
+      const now = Date.now();
+      let segments = 0;
+      for (const { message_id } of ids) {
+        segments += this.q.requeueMessage.run(message_id).changes;
+        this.refresh(message_id, now);
+      }
+      return segments;
+    });
+  }
+
+  recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+    return this.commit.run(() => {
+      const touched = new Map<string, string | undefined>();
+      for (const o of outcomes) {
+        if (o.result === 0 && o.msgId !== undefined) {
+          if (this.q.submitted.run(o.msgId, o.at, o.messageId, o.index).changes === 0) continue; // already final
+          const orphan = this.q.orphan.get(o.msgId) as { stat: string; received_at: number } | undefined;
+          if (orphan) {
+            this.applyReport(o.messageId, o.index, orphan.stat, orphan.received_at);
+            this.q.dropOrphan.run(o.msgId);
+          }
+        } else if (this.q.rejected.run(o.result, o.at, o.messageId, o.index).changes === 0) {
+          continue; // already final
+        }
+        touched.set(o.messageId, o.error ?? touched.get(o.messageId));
+      }
+      return this.refreshAll(touched, outcomes[0]?.at ?? Date.now(), onFinal);
+    });
+  }
+
+  expireDue(now: number, onFinal?: FinalHook): Promise<FinalMessage[]> {
+    return this.commit.run(() => {
+      const touched = new Map<string, string | undefined>();
+      for (const { id } of this.q.expiring.all(now) as { id: string }[]) {
+        // Only segments not yet sent expire; a message whose segments are all in flight is left alone.
+        if (this.q.expireSegments.run(id).changes > 0) {
+          touched.set(id, 'validUntil passed before the message was sent');
+        }
+      }
+      return this.refreshAll(touched, now, onFinal);
+    });
+  }
+
+  recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+    return this.commit.run(() => {
+      const touched = new Map<string, string | undefined>();
+      for (const r of reports) {
+        if (statToStatus(r.stat) === null) continue;
+        const seg = this.q.segmentByMsgId.get(r.msgId) as { message_id: string; idx: number } | undefined;
+        if (!seg) {
+          this.q.putOrphan.run(r.msgId, r.stat, r.submitTime, r.doneTime, r.dest, r.receivedAt);
+          continue;
+        }
+        this.applyReport(seg.message_id, seg.idx, r.stat, r.receivedAt);
+        touched.set(seg.message_id, undefined);
+      }
+      return this.refreshAll(touched, reports[0]?.receivedAt ?? Date.now(), onFinal);
+    });
+  }
+
+  insertMo(
+    mo: NewMo,
+    webhook?: WebhookEvent,
+    completes?: { account: string; groupKey: string },
+  ): Promise<boolean> {
+    return this.commit.run(() => {
+      if (completes) this.q.dropParts.run(completes.account, completes.groupKey);
+      const stored = this.q.insertMo.run(mo).changes === 1;
+      if (stored && webhook)
+        this.q.insertWebhook.run(webhook.eventKey, webhook.url, webhook.body, mo.receivedAt, mo.receivedAt);
+      return stored;
+    });
+  }
+
+  addMoPart(part: MoPart): Promise<MoPart[] | null> {
+    return this.commit.run(() => {
+      this.q.insertPart.run(
+        part.account,
+        part.groupKey,
+        part.total,
+        part.seq,
+        part.ismgMsgId,
+        part.payload,
+        part.msgFmt,
+        part.linkId,
+        part.receivedAt,
+      );
+      const parts = this.q.partsOf.all(part.account, part.groupKey) as PartRow[];
+      return parts.length === part.total ? parts.map(partOf) : null;
+    });
+  }
+
+  async completeMoGroups(): Promise<MoPart[][]> {
+    const groups = this.q.completeGroups.all() as { account: string; group_key: string }[];
+    return groups.map((g) => (this.q.partsOf.all(g.account, g.group_key) as PartRow[]).map(partOf));
+  }
+
+  async listMo(f: {
+    account?: string;
+    since?: number;
+    cursor?: string;
+    limit: number;
+  }): Promise<Page<MoView>> {
+    const where = ['seq < ?'];
+    const args: unknown[] = [parseCursor(f.cursor)];
+    if (f.account) where.push('account = ?') && args.push(f.account);
+    if (f.since !== undefined) where.push('received_at >= ?') && args.push(f.since);
+    const rows = this.db
+      .prepare(`SELECT * FROM mo WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, f.limit + 1) as Record<string, unknown>[];
+    const page = rows.slice(0, f.limit);
+    return {
+      items: page.map((r) => ({
+        id: r.id as string,
+        account: r.account as string,
+        ismgMsgId: r.ismg_msg_id as string,
+        from: r.sender as string,
+        to: r.recipient as string,
+        text: r.text as string | null,
+        binaryHex: r.binary_hex as string | null,
+        msgFmt: r.msg_fmt as number,
+        parts: r.parts as number,
+        linkId: r.link_id as string | null,
+        receivedAt: r.received_at as number,
+      })),
+      next: rows.length > f.limit ? cursorOf(page[page.length - 1].seq as number) : null,
+    };
+  }
+
+  enqueueWebhook(eventKey: string, url: string, body: string, now: number): Promise<boolean> {
+    return this.commit.run(() => this.q.insertWebhook.run(eventKey, url, body, now, now).changes === 1);
+  }
+
+  claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]> {
+    return this.commit.run(() => {
+      const rows = this.q.dueWebhooks.all(now, limit) as {
+        id: number;
+        url: string;
+        body: string;
+        attempts: number;
+        created_at: number;
+      }[];
+      for (const r of rows) this.q.leaseWebhook.run(now + leaseMs, r.id);
+      return rows.map((r) => ({
+        id: r.id,
+        url: r.url,
+        body: r.body,
+        attempts: r.attempts + 1,
+        createdAt: r.created_at,
+      }));
+    });
+  }
+
+  webhookDelivered(id: number, at: number): Promise<void> {
+    return this.commit.run(() => void this.q.webhookDone.run(at, id));
+  }
+
+  webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
+    return this.commit.run(() => {
+      if (nextAttemptAt === null) this.q.webhookDead.run(error, id);
+      else this.q.webhookRetry.run(nextAttemptAt, error, id);
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    const byStatus = this.db.prepare('SELECT status, count(*) AS n FROM messages GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
+    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      messagesByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      queuedSegments: one("SELECT count(*) AS n FROM segments WHERE status = 'queued'"),
+      webhooksPending: one("SELECT count(*) AS n FROM webhooks WHERE status = 'pending'"),
+      mo: one('SELECT count(*) AS n FROM mo'),
+      orphanReports: one('SELECT count(*) AS n FROM orphan_reports'),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.commit.run(() => undefined);
+    this.db.close();
+  }
+
+  // ---------- helpers (inside a transaction) ----------
+
+  private applyReport(messageId: string, index: number, stat: string, at: number): void {
+    const status = statToStatus(stat);
+    if (status) this.q.applyReport.run(status, stat, at, messageId, index);
+  }
+
+  private statuses(id: string): MessageStatus[] {
+    return (this.q.segmentStatuses.all(id) as { status: MessageStatus }[]).map((r) => r.status);
+  }
+
+  /** Recomputes a message's state from its segments; returns it when it just became final. */
+  private refresh(id: string, now: number, error?: string): FinalMessage | undefined {
+    const row = this.q.messageById.get(id) as MessageRow | undefined;
+    if (!row) return undefined;
+    const report = row.report === 1;
+    const status = deriveStatus(this.statuses(id), report);
+    if (status === row.status && error === undefined) return undefined;
+    this.q.setMessageStatus.run(status, error ?? null, now, id);
+    const wasFinal = isFinal(row.status, report);
+    return !wasFinal && isFinal(status, report)
+      ? { id, account: row.account, status, callbackUrl: row.callback_url }
+      : undefined;
+  }
+
+  private refreshAll(
+    touched: Map<string, string | undefined>,
+    now: number,
+    onFinal?: FinalHook,
+  ): FinalMessage[] {
+    const finals: FinalMessage[] = [];
+    for (const [id, error] of touched) {
+      const final = this.refresh(id, now, error);
+      if (!final) continue;
+      finals.push(final);
+      const event = onFinal?.(this.view(this.q.messageById.get(id) as MessageRow));
+      if (event) this.q.insertWebhook.run(event.eventKey, event.url, event.body, now, now);
+    }
+    return finals;
+  }
+
+  private view(row: MessageRow): MessageView {
+    const segments = (this.q.segmentsOf.all(row.id) as SegmentRow[]).map(
+      (s): SegmentView => ({
+        index: s.idx,
+        msgId: s.msg_id,
+        status: s.status,
+        result: s.result,
+        stat: s.stat,
+        submittedAt: s.submitted_at,
+        reportedAt: s.reported_at,
+      }),
+    );
+    return {
+      id: row.id,
+      account: row.account,
+      clientRef: row.client_ref,
+      to: row.recipient,
+      srcId: row.src_id,
+      text: row.text,
+      binaryHex: row.binary_hex,
+      encoding: row.encoding,
+      report: row.report === 1,
+      callbackUrl: row.callback_url,
+      validUntil: row.valid_until,
+      sendAt: row.send_at,
+      priority: row.priority,
+      status: row.status,
+      error: row.error,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      segments,
+    };
+  }
+
+  /** The view of a message just inserted, without reading it back. */
+  private freshView(m: NewMessage): MessageView {
+    return {
+      id: m.id,
+      account: m.account,
+      clientRef: m.clientRef ?? null,
+      to: m.to,
+      srcId: m.srcId,
+      text: m.text ?? null,
+      binaryHex: m.binaryHex ?? null,
+      encoding: m.encoding,
+      report: m.report,
+      callbackUrl: m.callbackUrl ?? null,
+      validUntil: m.validUntil ?? null,
+      sendAt: m.sendAt ?? null,
+      priority: m.priority,
+      status: 'queued',
+      error: null,
+      createdAt: m.createdAt,
+      updatedAt: m.createdAt,
+      segments: m.segments.map((_, index) => ({
+        index,
+        msgId: null,
+        status: 'queued',
+        result: null,
+        stat: null,
+        submittedAt: null,
+        reportedAt: null,
+      })),
+    };
+  }
+}

@@ -1,0 +1,250 @@
+import type { TextEncoding } from '../cmpp/index.js';
+
+/*
+ * The Store contract: everything the gateway must not lose. Two backends implement it (SQLite embedded,
+ * Redis for several nodes). Times are epoch milliseconds; Msg_Ids are decimal strings (they exceed 2^53).
+ */
+
+export type MessageStatus =
+  | 'queued'
+  | 'submitting'
+  | 'submitted'
+  | 'delivered'
+  | 'undeliverable'
+  | 'expired'
+  | 'rejected'
+  | 'failed'
+  | 'cancelled';
+
+export type { TextEncoding };
+
+/** One segment (one CMPP SUBMIT) of a message, as the dispatcher sends it. */
+export interface NewSegment {
+  /** The whole Msg_Content: UDH (when tpUdhi is 1) and payload. */
+  content: Uint8Array;
+  tpUdhi: number;
+}
+
+/** A message to one recipient, as accepted from the API. */
+export interface NewMessage {
+  id: string;
+  account: string;
+  clientRef?: string;
+  to: string;
+  /** Src_Id: the account's service code plus the caller's extension. */
+  srcId: string;
+  text?: string;
+  binaryHex?: string;
+  encoding: TextEncoding;
+  msgFmt: number;
+  report: boolean;
+  callbackUrl?: string;
+  validUntil?: number;
+  sendAt?: number;
+  priority: number;
+  segments: NewSegment[];
+  createdAt: number;
+}
+
+export interface SegmentView {
+  index: number;
+  msgId: string | null;
+  status: MessageStatus;
+  result: number | null;
+  stat: string | null;
+  submittedAt: number | null;
+  reportedAt: number | null;
+}
+
+export interface MessageView {
+  id: string;
+  account: string;
+  clientRef: string | null;
+  to: string;
+  srcId: string;
+  text: string | null;
+  binaryHex: string | null;
+  encoding: TextEncoding;
+  report: boolean;
+  callbackUrl: string | null;
+  validUntil: number | null;
+  sendAt: number | null;
+  priority: number;
+  status: MessageStatus;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+  segments: SegmentView[];
+}
+
+/** A segment claimed for sending: everything a SUBMIT needs. */
+export interface SegmentJob {
+  messageId: string;
+  index: number;
+  account: string;
+  to: string;
+  srcId: string;
+  msgFmt: number;
+  tpUdhi: number;
+  pkTotal: number;
+  pkNumber: number;
+  content: Buffer;
+  report: boolean;
+  priority: number;
+  validUntil: number | null;
+  attempts: number;
+}
+
+export interface SubmitOutcome {
+  messageId: string;
+  index: number;
+  /** Result 0: the ISMG's Msg_Id. */
+  msgId?: string;
+  result: number;
+  at: number;
+  /** Result ≠ 0 is final: `rejected` with this detail. */
+  error?: string;
+}
+
+/** A status report as received (DELIVER with Registered_Delivery = 1). */
+export interface IncomingReport {
+  msgId: string;
+  stat: string;
+  submitTime: string;
+  doneTime: string;
+  dest: string;
+  receivedAt: number;
+}
+
+/** A message whose status just became final, so its webhook can be queued. */
+export interface FinalMessage {
+  id: string;
+  account: string;
+  status: MessageStatus;
+  callbackUrl: string | null;
+}
+
+/** A webhook to queue in the same transaction as the change that caused it. */
+export interface WebhookEvent {
+  /** Unique per event: queuing the same key twice is a no-op (no duplicate deliveries). */
+  eventKey: string;
+  url: string;
+  body: string;
+}
+
+/** Called inside the transaction for every message that became final: the webhook to queue, if any. */
+export type FinalHook = (message: MessageView) => WebhookEvent | undefined;
+
+/** One part of a long MO, stored before its DELIVER is acknowledged. */
+export interface MoPart {
+  account: string;
+  /** Groups the parts of one message: sender, recipient, reference and total. */
+  groupKey: string;
+  total: number;
+  seq: number;
+  ismgMsgId: string;
+  /** Msg_Content without the UDH. */
+  payload: Buffer;
+  msgFmt: number;
+  linkId: string | null;
+  receivedAt: number;
+}
+
+export interface NewMo {
+  id: string;
+  account: string;
+  /** The ISMG's Msg_Id of the (last) DELIVER, so a redelivered MO is stored once. */
+  ismgMsgId: string;
+  from: string;
+  to: string;
+  text: string | null;
+  binaryHex: string | null;
+  msgFmt: number;
+  parts: number;
+  linkId: string | null;
+  receivedAt: number;
+}
+
+export type MoView = Omit<NewMo, 'ismgMsgId'> & { ismgMsgId: string };
+
+export interface WebhookJob {
+  id: number;
+  url: string;
+  body: string;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null at the end. */
+  next: string | null;
+}
+
+export interface MessageFilter {
+  account?: string;
+  status?: MessageStatus;
+  to?: string;
+  clientRef?: string;
+  since?: number;
+  cursor?: string;
+  limit: number;
+}
+
+export interface StoreStats {
+  messagesByStatus: Record<string, number>;
+  queuedSegments: number;
+  webhooksPending: number;
+  mo: number;
+  orphanReports: number;
+}
+
+export interface Store {
+  /**
+   * Stores messages durably. A message whose (account, clientRef, to) already exists is not stored again;
+   * the existing one is returned in its place (idempotent retries).
+   */
+  insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]>;
+  getMessage(id: string): Promise<MessageView | undefined>;
+  listMessages(filter: MessageFilter): Promise<Page<MessageView>>;
+  /** Cancels a message none of whose segments has been sent. */
+  cancelMessage(id: string, at: number): Promise<'cancelled' | 'not_found' | 'too_late'>;
+
+  /** Takes up to `limit` due segments of an account (priority first, then age) and marks them submitting. */
+  claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]>;
+  /** Puts claimed segments back in the queue (the link failed before an answer). */
+  requeueSegments(keys: { messageId: string; index: number }[]): Promise<void>;
+  /** Segments left `submitting` by a crash go back to the queue; returns how many. */
+  recoverInFlight(account?: string): Promise<number>;
+  /** Persists SUBMIT_RESPs; reports that arrived before them are matched now. Returns messages now final. */
+  recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]>;
+  /** Messages past validUntil with segments not yet sent become `expired`. */
+  expireDue(now: number, onFinal?: FinalHook): Promise<FinalMessage[]>;
+
+  /** Matches reports by Msg_Id; unmatched ones are kept (a resp may still come). Returns messages now final. */
+  recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]>;
+
+  /**
+   * Stores an MO once per (account, ISMG Msg_Id), with its webhook in the same transaction; false when it
+   * was already stored. `completes` names a group of stored parts that this MO replaces (deleted with it).
+   */
+  insertMo(
+    mo: NewMo,
+    webhook?: WebhookEvent,
+    completes?: { account: string; groupKey: string },
+  ): Promise<boolean>;
+  /** Stores one part of a long MO; returns all parts (by seq) once every part of its group is stored. */
+  addMoPart(part: MoPart): Promise<MoPart[] | null>;
+  /** Part groups whose every part is stored but whose MO is not (a crash in between): finish them at start. */
+  completeMoGroups(): Promise<MoPart[][]>;
+  listMo(filter: { account?: string; since?: number; cursor?: string; limit: number }): Promise<Page<MoView>>;
+
+  /** Queues a webhook once per event key; false when that event was queued before. */
+  enqueueWebhook(eventKey: string, url: string, body: string, now: number): Promise<boolean>;
+  claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]>;
+  webhookDelivered(id: number, at: number): Promise<void>;
+  webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void>;
+
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
