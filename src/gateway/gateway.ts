@@ -148,7 +148,11 @@ export class Gateway {
     const stored = await this.store.insertMessages(perRequest.flatMap((r) => r.messages));
     for (const a of new Set(perRequest.map((r) => r.a))) a.dispatcher.wake();
     let at = 0;
-    return perRequest.map((r) => stored.slice(at, (at += r.messages.length)));
+    return perRequest.map((r) => {
+      const mine = stored.slice(at, at + r.messages.length);
+      at += r.messages.length;
+      return mine;
+    });
   }
 
   /** Throws the GatewayError `send` would throw for this request, storing nothing. */
