@@ -31,7 +31,10 @@ export function registerStartCommand(program: Command, io: CliIo): void {
         throw err;
       }
       const logger = pino({ level: flags.logLevel });
-      const demo = config.accounts.length === 0 ? await startDemoSimulator(logger) : undefined;
+      const demo =
+        config.accounts.length === 0
+          ? await startDemoSimulator(config.demo ?? { links: 1, reportDelayMs: [1000, 3000] }, logger)
+          : undefined;
       if (demo) config.accounts.push(demo.account);
       if (config.http.apiKeys.length === 0) {
         if (!demo)

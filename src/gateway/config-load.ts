@@ -130,6 +130,10 @@ function readFile(path: string): Raw {
 export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const raw = flags.config ? readFile(flags.config) : {};
   const http = obj('http', raw.http);
+  const demo = obj('demo', raw.demo);
+  const delay = demo.reportDelayMs ?? [1000, 3000];
+  if (!Array.isArray(delay) || delay.length !== 2)
+    throw new ConfigError('demo.reportDelayMs', 'must be [min, max]');
   const webhooks = obj('webhooks', raw.webhooks);
   const rawAccounts = raw.accounts ?? [];
   if (!Array.isArray(rawAccounts)) throw new ConfigError('accounts', 'must be a list');
@@ -166,7 +170,7 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
     http: {
       host: flags.httpHost ?? str('http.host', http.host, '127.0.0.1'),
       port: int('http.port', flags.httpPort ?? http.port, 8080, 0, 65535),
-      apiKeys: flags.apiKey?.length ? flags.apiKey : keys,
+      apiKeys: keys,
       rateLimit: int('http.rateLimit', http.rateLimit, 0),
       bodyLimit: int('http.bodyLimit', http.bodyLimit, 1024 * 1024, 1024),
     },
@@ -177,5 +181,9 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       timeoutMs: int('webhooks.timeoutMs', webhooks.timeoutMs, 10_000, 1),
     },
     reportWaitMs: int('reportWaitMs', raw.reportWaitMs, 48 * 3600_000, 1),
+    demo: {
+      links: int('demo.links', demo.links, 1, 1, 64),
+      reportDelayMs: [int('demo.reportDelayMs[0]', delay[0], 0), int('demo.reportDelayMs[1]', delay[1], 0)],
+    },
   };
 }

@@ -52,4 +52,10 @@ export interface GatewayConfig {
   };
   /** How long to wait for reports before a submitted message's report is considered lost. */
   reportWaitMs: number;
+  /** The embedded simulator, used by `cmppgw start` when no account is configured. */
+  demo?: {
+    links: number;
+    /** Reports come this long after the SUBMIT, uniformly in [min, max]. */
+    reportDelayMs: [number, number];
+  };
 }

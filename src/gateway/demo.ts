@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Simulator } from '../simulator/index.js';
-import type { AccountConfig } from './config.js';
+import type { AccountConfig, GatewayConfig } from './config.js';
 
 /** The account of the embedded simulator, as the README's walk-through uses it. */
 export const DEMO = { spId: '900001', secret: '888888', serviceCode: '1065900001' } as const;
 
 /**
- * `npm start` with nothing configured: an ISMG simulator on loopback (reports after 1–3 s), and the
+ * `npm start` with nothing configured: an ISMG simulator on loopback (reports after 1–3 s by default), and the
  * gateway account that talks to it.
  */
 export async function startDemoSimulator(
+  settings: NonNullable<GatewayConfig['demo']>,
   logger: Logger,
 ): Promise<{ simulator: Simulator; account: AccountConfig }> {
   const simulator = new Simulator(
@@ -19,7 +20,7 @@ export async function startDemoSimulator(
       port: 0,
       httpPort: 0,
       accounts: { [DEMO.spId]: { secret: DEMO.secret, serviceCode: DEMO.serviceCode } },
-      reports: { enabled: true, delayMs: [1000, 3000] },
+      reports: { enabled: true, delayMs: settings.reportDelayMs },
     },
     { logger: logger.child({ component: 'simulator' }) },
   );
@@ -36,7 +37,7 @@ export async function startDemoSimulator(
     feeUserType: 2,
     feeType: '01',
     feeCode: '000000',
-    links: 1,
+    links: settings.links,
     window: 16,
     rateLimit: 0,
     report: true,

@@ -1,24 +1,30 @@
 import type { Database } from 'better-sqlite3';
+import type { WalSync } from './wal-sync.js';
 
 interface Queued {
   work: () => unknown;
+  durable: boolean;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
 /**
  * Group commit: writes queued during one event-loop turn run in one transaction, so a burst of API
- * requests pays one fsync instead of one each. Each write runs in its own savepoint: one that throws is
- * rolled back and rejected alone. A write's promise resolves only after the commit, i.e. once durable.
+ * requests pays one disk sync instead of one each. Each write runs in its own savepoint: one that throws
+ * is rolled back and rejected alone. A durable write's promise resolves only once its commit is on disk
+ * (WalSync); a non-durable one (claims, leases: losing them in a crash changes nothing) at commit.
  */
 export class GroupCommit {
   private queue: Queued[] = [];
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly wal: WalSync,
+  ) {}
 
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => T, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
       if (this.queue.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -41,9 +47,17 @@ export class GroupCommit {
       for (const item of batch) item.reject(err);
       return;
     }
-    batch.forEach((item, i) => {
+    const settle = (item: Queued, i: number) => {
       if (outcomes[i].ok) item.resolve(outcomes[i].value);
       else item.reject(outcomes[i].value);
+    };
+    batch.forEach((item, i) => {
+      if (!item.durable) settle(item, i);
     });
+    if (!batch.some((item) => item.durable)) return;
+    this.wal.sync().then(
+      () => batch.forEach((item, i) => item.durable && settle(item, i)),
+      (err) => batch.forEach((item) => item.durable && item.reject(err)),
+    );
   }
 }

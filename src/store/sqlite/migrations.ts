@@ -86,6 +86,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (account, group_key, seq)
   ) WITHOUT ROWID;
 
+  -- Parts already assembled into an MO: a part the ISMG delivers again (our DELIVER_RESP was lost) is
+  -- recognised by its Msg_Id and not taken for the first part of a new message.
+  CREATE TABLE mo_consumed_parts (
+    account TEXT NOT NULL,
+    ismg_msg_id TEXT NOT NULL,
+    consumed_at INTEGER NOT NULL,
+    PRIMARY KEY (account, ismg_msg_id)
+  ) WITHOUT ROWID;
+
   CREATE TABLE webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     event_key TEXT NOT NULL UNIQUE,

@@ -1,0 +1,280 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { newId } from '../../src/store/ids.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { WalSync } from '../../src/store/sqlite/wal-sync.js';
+import { newMessage, nextMsgId, reportFor, T0 } from './contract.js';
+
+/* SQLite-only facts: the file survives a restart, the schema is versioned, WAL + sync, durable before resolve. */
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmppgw-durability-'));
+let n = 0;
+const open: (Database.Database | SqliteStore)[] = [];
+
+function fresh(): { file: string; store: SqliteStore } {
+  const file = path.join(dir, `d-${++n}.db`);
+  const store = new SqliteStore(file);
+  open.push(store);
+  return { file, store };
+}
+
+function reopen(file: string): SqliteStore {
+  const store = new SqliteStore(file);
+  open.push(store);
+  return store;
+}
+
+/** A second, independent connection: sees only what is committed. */
+function peek(file: string): Database.Database {
+  const db = new Database(file);
+  open.push(db);
+  return db;
+}
+
+const count = (db: Database.Database, sql: string, ...args: unknown[]) =>
+  (db.prepare(sql).get(...args) as { n: number }).n;
+
+afterEach(async () => {
+  for (const h of open.splice(0).reverse()) {
+    if (h instanceof SqliteStore) await h.close().catch(() => undefined);
+    else if (h.open) h.close();
+  }
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('SqliteStore on disk', () => {
+  it('reopening the same file finds everything again', async () => {
+    const { file, store } = fresh();
+    const m = newMessage({ segments: 3, clientRef: 'persist-1', validUntil: T0 + 3_600_000 });
+    await store.insertMessages([m]);
+    const jobs = await store.claimSegments(m.account, 2, T0);
+    const msgIds = jobs.map(() => nextMsgId());
+    await store.recordSubmits(
+      jobs.map((j, i) => ({
+        messageId: j.messageId,
+        index: j.index,
+        msgId: msgIds[i],
+        result: 0,
+        at: T0 + 1,
+      })),
+    );
+    await store.recordReports([
+      reportFor(msgIds[0], 'DELIVRD', T0 + 2),
+      reportFor('9000000000000000001', 'DELIVRD', T0 + 2),
+    ]);
+    await store.insertMo({
+      id: newId(T0),
+      account: m.account,
+      ismgMsgId: nextMsgId(),
+      from: '13900139000',
+      to: '106571234501',
+      text: '退订',
+      binaryHex: null,
+      msgFmt: 8,
+      parts: 1,
+      linkId: null,
+      receivedAt: T0 + 3,
+    });
+    await store.addMoPart({
+      account: m.account,
+      groupKey: '13900139000|106571234501|0x01|2',
+      total: 2,
+      seq: 1,
+      ismgMsgId: nextMsgId(),
+      payload: Buffer.from('0059', 'hex'),
+      msgFmt: 8,
+      linkId: null,
+      receivedAt: T0 + 4,
+    });
+    await store.enqueueWebhook('evt-persist', 'https://hooks.example.com/x', '{"a":1}', T0 + 5);
+    const before = await store.getMessage(m.id);
+    const statsBefore = await store.stats();
+    const moBefore = await store.listMo({ limit: 10 });
+    await store.close();
+
+    const again = reopen(file);
+    expect(await again.getMessage(m.id)).toEqual(before);
+    expect(await again.stats()).toEqual(statsBefore);
+    expect(statsBefore).toMatchObject({ queuedSegments: 1, orphanReports: 1, mo: 1, webhooksPending: 1 });
+    expect(await again.listMo({ limit: 10 })).toEqual(moBefore);
+    // Idempotency survives the restart.
+    const [dup] = await again.insertMessages([newMessage({ segments: 3, clientRef: 'persist-1' })]);
+    expect(dup).toMatchObject({ created: false, message: { id: m.id } });
+    // The remaining segment, the webhook and the part are still there to be worked on.
+    const rest = await again.claimSegments(m.account, 10, T0 + 10);
+    expect(rest).toHaveLength(1);
+    expect(Buffer.compare(rest[0].content, Buffer.from(m.segments[rest[0].index].content))).toBe(0);
+    expect(await again.claimWebhooks(T0 + 10, 10, 1_000)).toMatchObject([{ body: '{"a":1}', attempts: 1 }]);
+    expect(
+      await again.addMoPart({
+        account: m.account,
+        groupKey: '13900139000|106571234501|0x01|2',
+        total: 2,
+        seq: 2,
+        ismgMsgId: nextMsgId(),
+        payload: Buffer.from('0021', 'hex'),
+        msgFmt: 8,
+        linkId: null,
+        receivedAt: T0 + 11,
+      }),
+    ).toHaveLength(2);
+  });
+
+  it('after a crash, recoverInFlight re-queues what was in flight', async () => {
+    const { file, store } = fresh();
+    const a = newMessage({ segments: 2 });
+    const b = newMessage({ to: '13900139000' });
+    await store.insertMessages([a, b]);
+    expect(await store.claimSegments(a.account, 10, T0)).toHaveLength(3);
+    await store.close(); // no SUBMIT_RESP was stored
+
+    const again = reopen(file);
+    expect(await again.claimSegments(a.account, 10, T0 + 1)).toEqual([]);
+    expect(await again.recoverInFlight()).toBe(3);
+    const jobs = await again.claimSegments(a.account, 10, T0 + 2);
+    expect(jobs).toHaveLength(3);
+    expect(jobs.every((j) => j.attempts === 2)).toBe(true);
+  });
+
+  it('migrations set user_version; reopening runs none again', async () => {
+    const { file, store } = fresh();
+    const db = peek(file);
+    expect(MIGRATIONS.length).toBeGreaterThan(0);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]
+    )
+      .map((t) => t.name)
+      .sort();
+    expect(tables).toEqual(
+      expect.arrayContaining(['messages', 'mo', 'orphan_reports', 'segments', 'webhooks']),
+    );
+    await store.insertMessages([newMessage()]);
+    await store.close();
+    const again = reopen(file); // would throw "table messages already exists" if a migration re-ran
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect((await again.listMessages({ limit: 10 })).items).toHaveLength(1);
+  });
+
+  it('WAL mode; the WAL file is synced before a durable write resolves', async () => {
+    const { file, store } = fresh();
+    await store.insertMessages([newMessage()]);
+    const db = peek(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(fs.existsSync(`${file}-wal`)).toBe(true);
+    // synchronous=NORMAL: SQLite does not fsync on commit; WalSync fdatasyncs the -wal file instead.
+    const own = (store as unknown as { db: Database.Database }).db;
+    expect(own.pragma('synchronous', { simple: true })).toBe(1);
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const realSync = WalSync.prototype.sync;
+    const spy = vi.spyOn(WalSync.prototype, 'sync').mockImplementation(function (this: WalSync) {
+      return gate.then(() => realSync.call(this));
+    });
+    try {
+      const m = newMessage({ to: '13900139000' });
+      let acknowledged = false;
+      const pending = store.insertMessages([m]).then(() => {
+        acknowledged = true;
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      // Committed (visible to others) but not yet on disk: not acknowledged.
+      expect(count(db, 'SELECT count(*) AS n FROM messages WHERE id = ?', m.id)).toBe(1);
+      expect(acknowledged).toBe(false);
+      // Claims are not durable writes (a lost claim only means a resend): they do not wait for the sync.
+      expect(await store.claimSegments(m.account, 10, T0)).toHaveLength(2);
+      expect(acknowledged).toBe(false);
+      release();
+      await pending;
+      expect(acknowledged).toBe(true);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+  });
+
+  it('insertMessages resolves only after commit: another connection then sees the rows', async () => {
+    const { file, store } = fresh();
+    const db = peek(file);
+    const batch = [newMessage({ segments: 2 }), newMessage({ to: '13900139000', segments: 3 })];
+    const pending = store.insertMessages(batch);
+    // Not yet committed (the group commit runs on the next turn).
+    expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(0);
+    await pending;
+    expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(2);
+    expect(count(db, "SELECT count(*) AS n FROM segments WHERE status = 'queued'")).toBe(5);
+    expect(count(db, 'SELECT count(*) AS n FROM messages WHERE id = ?', batch[1].id)).toBe(1);
+  });
+
+  it('200 concurrent inserts: each promise resolves after its rows are committed', async () => {
+    const { file, store } = fresh();
+    const db = peek(file);
+    const inputs = Array.from({ length: 200 }, (_, i) =>
+      newMessage({ to: `138${String(i).padStart(8, '0')}` }),
+    );
+    const seen: number[] = [];
+    await Promise.all(
+      inputs.map((m) =>
+        store.insertMessages([m]).then(() => {
+          seen.push(count(db, 'SELECT count(*) AS n FROM messages WHERE id = ?', m.id));
+        }),
+      ),
+    );
+    expect(seen).toHaveLength(200);
+    expect(seen.every((c) => c === 1)).toBe(true);
+  });
+
+  it('a report, its state change and its webhook are committed together before resolving', async () => {
+    const { file, store } = fresh();
+    const db = peek(file);
+    const m = newMessage();
+    await store.insertMessages([m]);
+    const [job] = await store.claimSegments(m.account, 1, T0);
+    const msgId = nextMsgId();
+    await store.recordSubmits([{ messageId: m.id, index: job.index, msgId, result: 0, at: T0 + 1 }]);
+    expect(db.prepare('SELECT status, msg_id FROM segments WHERE message_id = ?').get(m.id)).toEqual({
+      status: 'submitted',
+      msg_id: msgId,
+    });
+    const pending = store.recordReports([reportFor(msgId, 'DELIVRD', T0 + 2)], (v) => ({
+      eventKey: `message:${v.id}:${v.status}`,
+      url: v.callbackUrl!,
+      body: JSON.stringify({ id: v.id, status: v.status }),
+    }));
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE status = 'delivered'")).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM webhooks')).toBe(0);
+    await pending;
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE status = 'delivered'")).toBe(1);
+    expect(
+      count(db, 'SELECT count(*) AS n FROM webhooks WHERE event_key = ?', `message:${m.id}:delivered`),
+    ).toBe(1);
+  });
+
+  it('one failing write in a group commit is rejected alone; the others commit', async () => {
+    const { file, store } = fresh();
+    const db = peek(file);
+    const existing = newMessage();
+    await store.insertMessages([existing]);
+    const a = newMessage({ to: '13900000001', segments: 2 });
+    const clash = { ...newMessage({ to: '13900000002' }), id: existing.id }; // same primary id: constraint error
+    const c = newMessage({ to: '13900000003' });
+    const results = await Promise.allSettled([
+      store.insertMessages([a]),
+      store.insertMessages([newMessage({ to: '13900000009' }), clash]), // its first message is rolled back too
+      store.insertMessages([c]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(3);
+    expect(count(db, "SELECT count(*) AS n FROM messages WHERE recipient = '13900000009'")).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM segments')).toBe(4);
+    expect((await store.getMessage(existing.id))?.to).toBe(existing.to);
+  });
+});
