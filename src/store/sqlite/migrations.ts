@@ -26,6 +26,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX messages_client_ref ON messages (account, client_ref, recipient) WHERE client_ref IS NOT NULL;
   CREATE INDEX messages_status ON messages (status, seq);
   CREATE INDEX messages_recipient ON messages (recipient, seq);
+  CREATE INDEX messages_expiring ON messages (valid_until) WHERE valid_until IS NOT NULL AND status IN ('queued', 'submitting');
 
   CREATE TABLE segments (
     message_id TEXT NOT NULL,
