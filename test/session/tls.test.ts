@@ -28,7 +28,14 @@ describe('TLS links', () => {
 
   it('logs in and submits over TLS when the client trusts the certificate', async () => {
     const port = await tlsServer();
-    const client = new CmppClient({ host: '127.0.0.1', port, account: ACCOUNT, secret: SECRET, tls: { ca: cert }, reconnect: false });
+    const client = new CmppClient({
+      host: '127.0.0.1',
+      port,
+      account: ACCOUNT,
+      secret: SECRET,
+      tls: { ca: cert },
+      reconnect: false,
+    });
     closers.push(() => client.close());
     await client.connect();
     expect(client.state).toBe('up');
@@ -39,7 +46,14 @@ describe('TLS links', () => {
 
   it('refuses a server whose certificate it does not trust', async () => {
     const port = await tlsServer();
-    const client = new CmppClient({ host: '127.0.0.1', port, account: ACCOUNT, secret: SECRET, tls: true, reconnect: false });
+    const client = new CmppClient({
+      host: '127.0.0.1',
+      port,
+      account: ACCOUNT,
+      secret: SECRET,
+      tls: true,
+      reconnect: false,
+    });
     closers.push(() => client.close());
     await expect(client.connect()).rejects.toBeInstanceOf(CmppLinkClosedError);
     expect(client.state).not.toBe('up');

@@ -68,7 +68,14 @@ function readMsgId(buf: Buffer, at: number): bigint {
 }
 
 /** A run of fixed fields did not fit: name the first field of the run that is cut. */
-function failInRun(_buf: Buffer, off: number, end: number, start: number, first: number, fields: readonly FieldSpec[]): never {
+function failInRun(
+  _buf: Buffer,
+  off: number,
+  end: number,
+  start: number,
+  first: number,
+  fields: readonly FieldSpec[],
+): never {
   let at = off;
   for (let k = first; ; k++) {
     if (at + fields[k].size > end) throw truncated(fields[k].name, at - start, fields[k].size, end - at);
@@ -170,7 +177,11 @@ const key = (name: string) => JSON.stringify(name);
 function readFixed(f: FieldSpec, at: string): string {
   switch (f.kind) {
     case 'uint':
-      return f.size === 1 ? `buf[${at}]` : f.size === 2 ? `buf.readUInt16BE(${at})` : `buf.readUInt32BE(${at})`;
+      return f.size === 1
+        ? `buf[${at}]`
+        : f.size === 2
+          ? `buf.readUInt16BE(${at})`
+          : `buf.readUInt32BE(${at})`;
     case 'int':
       return `buf.readInt32BE(${at})`;
     case 'msgid':
@@ -201,7 +212,11 @@ function decoderSource(fields: readonly FieldSpec[]): string {
         size += fields[j].size;
         j++;
       }
-      lines.push(`if (off + ${size} > end) h.failInRun(buf, off, end, start, ${i}, fields);`, ...reads, `off += ${size};`);
+      lines.push(
+        `if (off + ${size} > end) h.failInRun(buf, off, end, start, ${i}, fields);`,
+        ...reads,
+        `off += ${size};`,
+      );
       i = j;
       continue;
     }
@@ -213,7 +228,9 @@ function decoderSource(fields: readonly FieldSpec[]): string {
     if (f.kind === 'strings') lines.push(`const v${i} = h.readStrings(buf, off, n / ${f.size}, ${f.size});`);
     else if (f.kind === 'bytes') lines.push(`const v${i} = buf.subarray(off, off + n);`);
     else if (f.kind === 'uint' || f.kind === 'int' || f.kind === 'msgid') {
-      lines.push(`const v${i} = n === ${f.size} ? ${readFixed(f, 'off')} : ${f.kind === 'msgid' ? '0n' : '0'};`);
+      lines.push(
+        `const v${i} = n === ${f.size} ? ${readFixed(f, 'off')} : ${f.kind === 'msgid' ? '0n' : '0'};`,
+      );
     } else lines.push(`const v${i} = ${readFixed(f, 'off').replace(`off + ${f.size}`, 'off + n')};`);
     lines.push('off += n;');
     i++;
@@ -286,7 +303,11 @@ export function codecFor(fields: readonly FieldSpec[]): FieldCodec {
     const make = (args: string, body: string) =>
       new Function('h', `return function (${args}) {\n${body}\n};`)(HELPERS);
     codec = {
-      decode: new Function('h', 'fields', `return function (buf, start, end) {\n${decoderSource(fields)}\n};`)(HELPERS, fields),
+      decode: new Function(
+        'h',
+        'fields',
+        `return function (buf, start, end) {\n${decoderSource(fields)}\n};`,
+      )(HELPERS, fields),
       encode: make('fields, buf, start', encoderSource(fields)),
       length: make('fields', lengthSource(fields)),
     };

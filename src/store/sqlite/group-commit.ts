@@ -56,8 +56,12 @@ export class GroupCommit {
     });
     if (!batch.some((item) => item.durable)) return;
     this.wal.sync().then(
-      () => batch.forEach((item, i) => item.durable && settle(item, i)),
-      (err) => batch.forEach((item) => item.durable && item.reject(err)),
+      () => {
+        for (const [i, item] of batch.entries()) if (item.durable) settle(item, i);
+      },
+      (err) => {
+        for (const item of batch) if (item.durable) item.reject(err);
+      },
     );
   }
 }
