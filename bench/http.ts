@@ -27,9 +27,13 @@ writeFileSync(
 );
 
 function start(): { child: ChildProcess; ready: Promise<{ url: string; simulator: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--config', join(dir, 'cmppgw.yaml'), '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'start', '--config', join(dir, 'cmppgw.yaml'), '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const ready = (async () => {
     let text = '';
     for await (const chunk of child.stdout as NodeJS.ReadableStream) {
@@ -44,18 +48,29 @@ function start(): { child: ChildProcess; ready: Promise<{ url: string; simulator
 }
 
 async function simulatorSubmits(simulator: string): Promise<number> {
-  const stats = (await (await fetch(`${simulator}/stats`)).json()) as { accounts: Record<string, { submits: number }> };
+  const stats = (await (await fetch(`${simulator}/stats`)).json()) as {
+    accounts: Record<string, { submits: number }>;
+  };
   return Object.values(stats.accounts).reduce((n, a) => n + a.submits, 0);
 }
 
 async function queued(url: string): Promise<number> {
-  const stats = (await (await fetch(`${url}/api/v1/stats`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+  const stats = (await (
+    await fetch(`${url}/api/v1/stats`, { headers: { authorization: `Bearer ${key}` } })
+  ).json()) as {
     store: { queuedSegments: number };
   };
   return stats.store.queuedSegments;
 }
 
-async function phase(label: string, url: string, simulator: string, body: string, connections: number, perRequest: number) {
+async function phase(
+  label: string,
+  url: string,
+  simulator: string,
+  body: string,
+  connections: number,
+  perRequest: number,
+) {
   const before = await simulatorSubmits(simulator);
   const result = await autocannon({
     url: `${url}${perRequest === 1 ? '/api/v1/messages' : '/api/v1/messages/batch'}`,
@@ -68,7 +83,8 @@ async function phase(label: string, url: string, simulator: string, body: string
   const submitted = (await simulatorSubmits(simulator)) - before;
   const accepted = result['2xx'] * perRequest;
   const drainStart = Date.now();
-  while ((await queued(url)) > 0 && Date.now() - drainStart < 120_000) await new Promise((r) => setTimeout(r, 250));
+  while ((await queued(url)) > 0 && Date.now() - drainStart < 120_000)
+    await new Promise((r) => setTimeout(r, 250));
   const drainSeconds = (Date.now() - drainStart) / 1000;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
   console.log(

@@ -12,6 +12,8 @@ export interface BenchSubmitOptions {
   window: number;
   count: number;
   text: string;
+  /** Ask for status reports (Registered_Delivery 1); they are answered, not counted. */
+  report?: boolean;
 }
 
 export interface BenchSubmitReport {
@@ -61,7 +63,7 @@ export async function benchSubmit(o: BenchSubmitOptions): Promise<BenchSubmitRep
   const submit: SubmitFields = {
     Pk_total: 1,
     Pk_number: 1,
-    Registered_Delivery: 0,
+    Registered_Delivery: o.report ? 1 : 0,
     TP_udhi: 0,
     Msg_Fmt: fmt,
     Msg_src: o.account,

@@ -41,6 +41,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
     .option('--window <n>', 'requests in flight', positiveInt('--window'), 16)
     .option('--count <n>', 'SUBMITs to send', positiveInt('--count'), 200_000)
     .option('--text <text>', 'message text (default: 70 Chinese characters, UCS2)', DEFAULT_BENCH_TEXT)
+    .option('--report', 'ask for status reports (Registered_Delivery 1)')
     .option('--json', 'print one JSON line')
     .action(async (o) => {
       const [account, secret] = parseAccount(o.account);
@@ -53,6 +54,7 @@ export function registerBenchCommands(program: Command, io: CliIo): void {
         window: o.window,
         count: o.count,
         text: o.text,
+        report: o.report === true,
       });
       if (o.json) {
         io.out(JSON.stringify(report));

@@ -23,8 +23,9 @@ interface SimulatorFlags {
 function portFlag(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65535)
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
       throw new CliError(`${flag} must be 0-65535, got "${value}"`);
+    }
     return n;
   };
 }
@@ -37,8 +38,9 @@ async function configInput(flags: SimulatorFlags): Promise<Record<string, unknow
   if (flags.httpPort !== undefined) input.httpPort = flags.httpPort;
   if (flags.account) {
     const fromFile = input.accounts ?? {};
-    if (typeof fromFile !== 'object' || Array.isArray(fromFile))
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
       throw new CliError('accounts: must be an object');
+    }
     const merged: Record<string, unknown> = { ...fromFile };
     for (const [id, secret] of flags.account.map(parseAccount)) {
       merged[id] = { ...(merged[id] as object | undefined), secret };
@@ -76,7 +78,7 @@ export function registerSimulatorCommand(program: Command, io: CliIo): void {
       portFlag('--http-port'),
     )
     .option('--account <spid:secret...>', `accounts allowed to log in (default: demo ${DEMO_ACCOUNT.id})`)
-    .option('--log-level <level>', `${LOG_LEVELS.join('|')}`, 'info')
+    .option('--log-level <level>', LOG_LEVELS.join('|'), 'info')
     .action(async (flags: SimulatorFlags) => {
       if (!LOG_LEVELS.includes(flags.logLevel)) {
         throw new CliError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${flags.logLevel}"`);

@@ -36,18 +36,22 @@ export function unpackMsgId(id: bigint): MsgIdParts {
   return parts;
 }
 
+/** Builds the two 32-bit halves with number arithmetic and makes one BigInt (ISMGs pack one per SUBMIT). */
 export function packMsgId(parts: MsgIdParts): bigint {
-  let id = 0n;
-  let shift = 0n;
+  let lo = 0;
+  let hi = 0;
+  let at = 0;
   for (const [name, width] of LAYOUT) {
     const value = parts[name];
     if (!Number.isInteger(value) || value < 0 || value >= 2 ** width) {
       throw new CmppProtocolError('BAD_FIELD', `Msg_Id ${name} ${value} does not fit ${width} bits`, name);
     }
-    id |= BigInt(value) << shift;
-    shift += BigInt(width);
+    // A part below bit 32 goes to lo, above to hi; the one that straddles is split between them.
+    if (at < 32) lo += (value % 2 ** (32 - at)) * 2 ** at;
+    if (at + width > 32) hi += Math.floor(value / 2 ** Math.max(0, 32 - at)) * 2 ** Math.max(0, at - 32);
+    at += width;
   }
-  return id;
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 /** Parses a decimal Msg_Id as printed by the inspector and stored by the gateway. */

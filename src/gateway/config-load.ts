@@ -119,7 +119,9 @@ function readFile(path: string): Raw {
     return obj('config', parseYaml(text));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('config', `${path} is not valid YAML: ${(err as Error).message}`);
+    // The yaml library appends a multi-line excerpt of the file: keep the one line that says where.
+    const reason = (err as Error).message.split('\n')[0].replace(/:$/, '');
+    throw new ConfigError('config', `${path} is not valid YAML: ${reason}`);
   }
 }
 

@@ -49,6 +49,8 @@ export interface GatewayConfig {
     /** Give up on an event this old. */
     maxAgeMs: number;
     timeoutMs: number;
+    /** How often an idle outbox looks for due webhooks (default 500 ms). */
+    pollMs?: number;
   };
   /** How long to wait for reports before a submitted message's report is considered lost. */
   reportWaitMs: number;

@@ -31,6 +31,8 @@ export function retryDelay(attempts: number): number {
 export class WebhookSender {
   private timer?: NodeJS.Timeout;
   private running = false;
+  /** The drain in progress: stop() waits for it, so nothing claimed is left unrecorded at close. */
+  private draining: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly active = new Set<Promise<void>>();
 
@@ -49,6 +51,7 @@ export class WebhookSender {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.allSettled([...this.active]);
+    await this.draining;
   }
 
   /** New events may be due. */
@@ -56,7 +59,7 @@ export class WebhookSender {
     if (this.stopped || this.running) return;
     clearTimeout(this.timer);
     this.running = true;
-    this.drain()
+    this.draining = this.drain()
       .catch((err) => this.log.error({ err }, 'webhook outbox failed'))
       .finally(() => {
         this.running = false;
@@ -65,7 +68,8 @@ export class WebhookSender {
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
+    // Checked before every claim: a batch claimed after stop() would be POSTed with the store closing.
+    while (!this.stopped) {
       const lease = this.options.timeoutMs * 2;
       const jobs = await this.store.claimWebhooks(Date.now(), BATCH, lease);
       if (jobs.length === 0) return;

@@ -43,8 +43,11 @@ export function handleError(err: FastifyError, _req: FastifyRequest, reply: Fast
     return;
   }
   if (err.statusCode && err.statusCode < 500) {
-    const code =
-      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError ? 'bad_json' : 'bad_request';
+    const json =
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err instanceof SyntaxError;
+    const code = json ? 'bad_json' : 'bad_request';
     reply.code(err.statusCode).send(errorBody(code, err.message, 'body'));
     return;
   }

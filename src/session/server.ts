@@ -24,11 +24,15 @@ export interface ServerAccount {
   maxConnections?: number;
 }
 
-/** Answers to the SP's requests. Each returns the response fields (Msg_Id/Result, …), possibly later. */
+/**
+ * Answers to the SP's requests. Each returns the response fields (Msg_Id/Result, …), possibly later, or
+ * undefined to send no response at all (a simulator dropping responses on purpose).
+ */
+type Answer = Fields | undefined | Promise<Fields | undefined>;
 export interface ServerHandlers {
-  submit?(session: ServerSession, pdu: Pdu): Fields | Promise<Fields>;
-  query?(session: ServerSession, pdu: Pdu): Fields | Promise<Fields>;
-  cancel?(session: ServerSession, pdu: Pdu): Fields | Promise<Fields>;
+  submit?(session: ServerSession, pdu: Pdu): Answer;
+  query?(session: ServerSession, pdu: Pdu): Answer;
+  cancel?(session: ServerSession, pdu: Pdu): Answer;
 }
 
 export interface CmppServerOptions extends Partial<LinkTimers> {
@@ -263,7 +267,7 @@ export class CmppServer extends EventEmitter {
       session.leaveWindow();
       return { Msg_Id: 0n, Result: FLOW_CONTROL };
     }
-    let answer: Fields | Promise<Fields>;
+    let answer: Answer;
     try {
       answer = handler(session, pdu);
     } catch (err) {

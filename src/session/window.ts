@@ -4,7 +4,9 @@
  */
 export class Window {
   private active = 0;
-  private readonly waiters: { resolve(): void; reject(err: Error): void }[] = [];
+  /** Waiters from `head` on; a moving head keeps release() O(1) with thousands waiting. */
+  private waiters: { resolve(): void; reject(err: Error): void }[] = [];
+  private head = 0;
 
   constructor(readonly size: number) {}
 
@@ -13,7 +15,7 @@ export class Window {
   }
 
   get waiting(): number {
-    return this.waiters.length;
+    return this.waiters.length - this.head;
   }
 
   /** Takes a slot; resolves at once (synchronously usable via tryTake) or when one is released. */
@@ -23,20 +25,31 @@ export class Window {
   }
 
   tryTake(): boolean {
-    if (this.active >= this.size || this.waiters.length > 0) return false;
+    if (this.active >= this.size || this.waiting > 0) return false;
     this.active++;
     return true;
   }
 
   /** Gives the slot back, handing it straight to the first waiter if there is one. */
   release(): void {
-    const next = this.waiters.shift();
-    if (next) next.resolve();
-    else this.active--;
+    if (this.waiting === 0) {
+      this.active--;
+      return;
+    }
+    const next = this.waiters[this.head];
+    this.waiters[this.head++] = undefined as never;
+    if (this.head === this.waiters.length) {
+      this.waiters = [];
+      this.head = 0;
+    }
+    next.resolve();
   }
 
   /** Fails every waiter (the owner is closing). */
   rejectWaiters(err: Error): void {
-    for (const w of this.waiters.splice(0)) w.reject(err);
+    const waiting = this.waiters.slice(this.head);
+    this.waiters = [];
+    this.head = 0;
+    for (const w of waiting) w.reject(err);
   }
 }

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { chinese, Harness, SERVICE_CODE, sleep, validSignature, waitFor } from './harness.js';
+
+/* Report and MO webhooks, end to end: simulator → CMPP DELIVER → SQLite outbox → signed POST. */
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function harness(): Promise<Harness> {
+  h = await Harness.start();
+  await h.linkUp();
+  return h;
+}
+
+describe('report webhooks', () => {
+  it('POSTs exactly one signed report per message when final: to callbackUrl if given, else the account webhookUrl', async () => {
+    const h = await harness();
+    const account = h.webhook!;
+    const callback = await h.receiver();
+    const plain = await h.api('POST', '/api/v1/messages', {
+      to: ['13800000201', '13800000202'],
+      text: chinese(150),
+      clientRef: 'ref-201',
+    });
+    const called = await h.api('POST', '/api/v1/messages', {
+      to: '13800000203',
+      text: 'with a callback',
+      callbackUrl: `${callback.url}/hooks/sms?x=1`,
+    });
+    expect(plain.status).toBe(202);
+    expect(called.status).toBe(202);
+    await waitFor(() => account.of('report').length >= 2 && callback.of('report').length >= 1, 5000);
+    await sleep(300);
+
+    expect(account.of('report')).toHaveLength(2);
+    expect(callback.of('report')).toHaveLength(1);
+    const [hook] = callback.of('report');
+    expect(hook.path).toBe('/hooks/sms?x=1');
+    expect(hook.body).toMatchObject({
+      type: 'report',
+      id: called.body.id,
+      status: 'delivered',
+      to: '13800000203',
+    });
+    expect(validSignature(hook)).toBe(true);
+    expect(hook.headers['content-type']).toBe('application/json');
+
+    const byId = new Map(account.of('report').map((r) => [r.body.id, r]));
+    for (const a of plain.body) {
+      const r = byId.get(a.id);
+      expect(r, `report of ${a.id}`).toBeDefined();
+      expect(validSignature(r!)).toBe(true);
+      expect(r!.body).toMatchObject({ status: 'delivered', clientRef: 'ref-201', to: a.to });
+      expect(r!.body.segments).toHaveLength(3);
+      for (const s of r!.body.segments) expect(s).toMatchObject({ status: 'delivered', stat: 'DELIVRD' });
+      const m = await h.message(a.id);
+      expect(r!.body.segments.map((s: { msgId: string }) => s.msgId)).toEqual(m.segments.map((s) => s.msgId));
+    }
+    // A tampered body does not verify.
+    expect(validSignature({ ...hook, raw: `${hook.raw} ` })).toBe(false);
+  });
+
+  it('retries a receiver that answers 500 twice, and stops once it answers 200', async () => {
+    const h = await harness();
+    const receiver = h.webhook!;
+    receiver.respond = (_hook, n) => (n <= 2 ? 500 : 200);
+    const res = await h.api('POST', '/api/v1/messages', { to: '13800000211', text: 'retry me' });
+    await h.waitStatus(res.body.id, 'delivered');
+    const started = Date.now();
+    await waitFor(() => receiver.ok('report').length === 1, 6000, 'the third attempt');
+    await sleep(300);
+    expect(receiver.received.map((r) => r.answered)).toEqual([500, 500, 200]);
+    expect(receiver.received.map((r) => r.headers['x-cmppgw-attempt'])).toEqual(['1', '2', '3']);
+    expect(new Set(receiver.received.map((r) => r.raw)).size).toBe(1);
+    expect(receiver.received.every((r) => validSignature(r))).toBe(true);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(h.count('webhooks', "status = 'delivered'")).toBe(1);
+  });
+});
+
+describe('MO', () => {
+  it('a short MO reaches the webhook once, signed, and is listed in GET /api/v1/mo', async () => {
+    const h = await harness();
+    const mo = await h.sim('POST', '/mo', { from: '13900000001', to: `${SERVICE_CODE}88`, text: 'TD' });
+    expect(mo.status).toBe(200);
+    expect(mo.body).toEqual({ delivered: 1, results: [0] });
+    const receiver = h.webhook!;
+    await waitFor(() => receiver.of('mo').length === 1, 3000, 'the MO webhook');
+    await sleep(200);
+    expect(receiver.of('mo')).toHaveLength(1);
+    const [hook] = receiver.of('mo');
+    expect(validSignature(hook)).toBe(true);
+    expect(hook.body).toMatchObject({
+      type: 'mo',
+      account: 'main',
+      from: '13900000001',
+      to: `${SERVICE_CODE}88`,
+      text: 'TD',
+      parts: 1,
+    });
+    const list = await h.api('GET', '/api/v1/mo');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ id: hook.body.id, from: '13900000001', text: 'TD', parts: 1 });
+  });
+
+  it('a long MO of 150 Chinese characters arrives in parts and is reassembled into one webhook and one record', async () => {
+    const h = await harness();
+    const text = chinese(150);
+    const mo = await h.sim('POST', '/mo', { from: '13900000002', to: SERVICE_CODE, text });
+    expect(mo.status).toBe(200);
+    expect(mo.body).toEqual({ delivered: 3, results: [0, 0, 0] });
+    const receiver = h.webhook!;
+    await waitFor(() => receiver.of('mo').length === 1, 3000, 'the MO webhook');
+    await sleep(200);
+    expect(receiver.of('mo')).toHaveLength(1);
+    const [hook] = receiver.of('mo');
+    expect(validSignature(hook)).toBe(true);
+    expect(hook.body).toMatchObject({ type: 'mo', from: '13900000002', to: SERVICE_CODE, text, parts: 3 });
+    const list = await h.api('GET', '/api/v1/mo');
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({ text, parts: 3, msgFmt: 8 });
+    // The parts were stored one by one and removed once the whole MO was kept.
+    expect(h.count('mo_parts')).toBe(0);
+    expect(h.count('mo')).toBe(1);
+  });
+});
