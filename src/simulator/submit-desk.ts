@@ -129,7 +129,11 @@ export class SubmitDesk {
   }
 
   /** The answer, unless a fault drops or delays it; a SUBMIT without an answer sent is held for its retransmission. */
-  private respond(session: ServerSession, link: LinkState, record: SubmitRecord): Fields | undefined | Promise<Fields> {
+  private respond(
+    session: ServerSession,
+    link: LinkState,
+    record: SubmitRecord,
+  ): Fields | undefined | Promise<Fields> {
     const { faults, timers, log } = this.deps;
     const { sequenceId } = record.pdu;
     if (faults.dropResponse()) {
