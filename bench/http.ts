@@ -98,7 +98,14 @@ const { child, ready } = start();
 try {
   const { url, simulator } = await ready;
   const one = { to: '13800138000', text: '您的验证码是 123456，五分钟内有效。' };
-  await phase('single POST', url, simulator, JSON.stringify(one), 64, 1);
+  await phase(
+    'single POST',
+    url,
+    simulator,
+    JSON.stringify(one),
+    Number(process.env.BENCH_CONNECTIONS ?? 64),
+    1,
+  );
   const batch = JSON.stringify({ messages: Array.from({ length: batchSize }, () => one) });
   await phase(`batch ×${batchSize}`, url, simulator, batch, 4, batchSize);
 } finally {

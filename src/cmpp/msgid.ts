@@ -69,6 +69,9 @@ export function parseMsgId(text: string): bigint {
  */
 export class MsgIdGenerator {
   private sequence: number;
+  /** The id with sequence 0 for the second `baseSecond`: time and gateway parts change once a second. */
+  private base = 0n;
+  private baseSecond = -1;
 
   constructor(
     private readonly gatewayCode: number,
@@ -78,15 +81,21 @@ export class MsgIdGenerator {
   }
 
   next(count = 1, now: Date = new Date()): bigint {
-    const id = packMsgId({
-      month: now.getMonth() + 1,
-      day: now.getDate(),
-      hour: now.getHours(),
-      minute: now.getMinutes(),
-      second: now.getSeconds(),
-      gateway_code: this.gatewayCode,
-      sequence: this.sequence,
-    });
+    const second = Math.floor(now.getTime() / 1000);
+    if (second !== this.baseSecond) {
+      this.baseSecond = second;
+      this.base = packMsgId({
+        month: now.getMonth() + 1,
+        day: now.getDate(),
+        hour: now.getHours(),
+        minute: now.getMinutes(),
+        second: now.getSeconds(),
+        gateway_code: this.gatewayCode,
+        sequence: 0,
+      });
+    }
+    // The sequence is the low 16 bits, so adding it never carries into the gateway code.
+    const id = this.base + BigInt(this.sequence);
     this.sequence = (this.sequence + count) & 0xffff;
     return id;
   }

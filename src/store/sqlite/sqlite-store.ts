@@ -169,7 +169,9 @@ export class SqliteStore implements Store {
         db.prepare(`INSERT OR REPLACE INTO orphan_reports (msg_id, stat, submit_time, done_time, dest, received_at)
         VALUES (?, ?, ?, ?, ?, ?)`),
       dropOrphan: db.prepare('DELETE FROM orphan_reports WHERE msg_id = ?'),
-      expiring: db.prepare(`SELECT id FROM messages WHERE valid_until IS NOT NULL AND valid_until <= ?
+      // Without INDEXED BY the planner walks messages_status over every queued message (80 ms at 135k).
+      expiring: db.prepare(`SELECT id FROM messages INDEXED BY messages_expiring
+        WHERE valid_until IS NOT NULL AND valid_until <= ?
         AND status IN ('queued', 'submitting')`),
       expireSegments: db.prepare(
         "UPDATE segments SET status = 'expired' WHERE message_id = ? AND status = 'queued'",
