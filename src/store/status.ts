@@ -1,5 +1,18 @@
 import type { MessageStatus } from './types.js';
 
+/** Every state, in the order a message moves through them. */
+export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'queued',
+  'submitting',
+  'submitted',
+  'delivered',
+  'undeliverable',
+  'expired',
+  'rejected',
+  'failed',
+  'cancelled',
+];
+
 /** States a segment cannot leave. `submitted` is final only for messages that asked for no report. */
 export const FINAL_STATES: ReadonlySet<MessageStatus> = new Set([
   'delivered',

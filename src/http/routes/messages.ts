@@ -2,22 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { SendRequest } from '../../gateway/compose.js';
 import { GatewayError, invalid } from '../../gateway/errors.js';
 import type { Gateway } from '../../gateway/gateway.js';
+import { MESSAGE_STATUSES } from '../../store/status.js';
 import type { MessageStatus } from '../../store/types.js';
 import { acceptedSchema, errorSchema, messageSchema, sendRequestSchema } from '../schemas.js';
 import { acceptedJson, messageJson, moJson } from '../views.js';
 
 const MAX_BATCH = 50_000;
-const STATUSES = [
-  'queued',
-  'submitting',
-  'submitted',
-  'delivered',
-  'undeliverable',
-  'expired',
-  'rejected',
-  'failed',
-  'cancelled',
-];
 
 function since(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -30,7 +20,7 @@ const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    status: { type: 'string', enum: STATUSES },
+    status: { type: 'string', enum: MESSAGE_STATUSES },
     to: { type: 'string' },
     account: { type: 'string' },
     clientRef: { type: 'string' },
