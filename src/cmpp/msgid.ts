@@ -100,3 +100,12 @@ export class MsgIdGenerator {
     return id;
   }
 }
+
+/**
+ * The Msg_Id of recipient `index` of a group send: the first id plus `index`, the sequence part wrapping
+ * to 0 at its maximum without carrying into the gateway code (SPEC3 Appendix 1).
+ */
+export function recipientMsgId(first: bigint, index: number): bigint {
+  if (index === 0) return first;
+  return (first & ~0xffffn) | ((first + BigInt(index)) & 0xffffn);
+}

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
+import { recipientMsgId } from '../cmpp/index.js';
 import { type CmppClient, CmppSessionError, submitResultText } from '../session/index.js';
 import type { FinalHook, SegmentJob, Store } from '../store/types.js';
 import type { AccountConfig } from './config.js';
 import { submitFieldsFor } from './submit-fields.js';
 
 const IDLE_POLL_MS = 100;
+/** DestUsr_tl: fewer than 100 recipients per SUBMIT (SPEC3 §8.4.3.1). */
+const MAX_RECIPIENTS = 99;
 /** Claimed segments kept ready, in windows' worth: enough to refill every freed slot without a store trip. */
 const PREFETCH_WINDOWS = 4;
 
@@ -37,7 +40,7 @@ export class Dispatcher {
     while (this.ready.length > 0) {
       const link = this.pickLink();
       if (!link) break;
-      this.send(this.ready.shift() as SegmentJob, link);
+      this.send(this.takeGroup(), link);
     }
     if (this.ready.length < this.windows() && !this.claiming) this.claim();
   }
@@ -59,7 +62,8 @@ export class Dispatcher {
   }
 
   private claim(): void {
-    const want = this.windows() * PREFETCH_WINDOWS - this.ready.length;
+    // Enough for every freed slot, plus one full group send.
+    const want = this.windows() * PREFETCH_WINDOWS + MAX_RECIPIENTS - this.ready.length;
     if (want <= 0) return;
     this.claiming = true;
     clearTimeout(this.timer);
@@ -90,6 +94,22 @@ export class Dispatcher {
       });
   }
 
+  /**
+   * The next SUBMIT's segments: one, or without reports up to 99 ready segments with the same content and
+   * settings for different recipients, sent as one group SUBMIT (with reports each recipient gets its
+   * own SUBMIT, as the seeds advise, so that every report maps to one message).
+   */
+  private takeGroup(): SegmentJob[] {
+    const first = this.ready.shift() as SegmentJob;
+    const group = [first];
+    if (first.report) return group;
+    for (let i = 0; i < this.ready.length && group.length < MAX_RECIPIENTS; ) {
+      if (sameSubmit(first, this.ready[i])) group.push(...this.ready.splice(i, 1));
+      else i++;
+    }
+    return group;
+  }
+
   /** The up link with the most free window, if any has room. */
   private pickLink(): CmppClient | undefined {
     let best: CmppClient | undefined;
@@ -105,35 +125,39 @@ export class Dispatcher {
     return best;
   }
 
-  private send(job: SegmentJob, link: CmppClient): void {
-    const key = { messageId: job.messageId, index: job.index };
+  private send(group: SegmentJob[], link: CmppClient): void {
+    const keys = group.map((job) => ({ messageId: job.messageId, index: job.index }));
     // The window slot is free the moment the response arrives: refill it then, while the outcome is
     // being made durable (waiting for the disk sync first would cap each slot at one SUBMIT per sync).
-    const done = link.submit(submitFieldsFor(job, this.account)).then(
+    const done = link.submit(submitFieldsFor(group, this.account)).then(
       async ({ msgId, result }) => {
         this.wake();
         const at = Date.now();
         if (result === 8) {
           // Still flow-controlled after every back-off: not the message's fault, send it again later.
-          await this.store.requeueSegments([key]);
+          await this.store.requeueSegments(keys);
           return;
         }
         const error = result === 0 ? undefined : `SUBMIT_RESP Result ${result}: ${submitResultText(result)}`;
         if (error)
-          this.log.warn({ account: this.account.name, messageId: job.messageId, result }, 'segment rejected');
-        await this.store.recordSubmits(
-          [{ ...key, msgId: msgId.toString(), result, at, error }],
-          this.onFinal,
-        );
+          this.log.warn({ account: this.account.name, messages: keys.length, result }, 'SUBMIT rejected');
+        const outcomes = keys.map((key, k) => ({
+          ...key,
+          msgId: recipientMsgId(msgId, k).toString(),
+          result,
+          at,
+          error,
+        }));
+        await this.store.recordSubmits(outcomes, this.onFinal);
       },
       async (err: Error) => {
         this.wake();
         if (!(err instanceof CmppSessionError)) throw err;
         this.log.info(
-          { account: this.account.name, messageId: job.messageId, reason: err.message },
-          'segment requeued',
+          { account: this.account.name, messages: keys.length, reason: err.message },
+          'SUBMIT requeued',
         );
-        await this.store.requeueSegments([key]);
+        await this.store.requeueSegments(keys);
       },
     );
     this.track(done);
@@ -146,4 +170,19 @@ export class Dispatcher {
     this.inFlight.add(tracked);
     tracked.finally(() => this.inFlight.delete(tracked));
   }
+}
+
+/** Whether two segments can share one SUBMIT: everything but the recipient is the same. */
+function sameSubmit(a: SegmentJob, b: SegmentJob): boolean {
+  return (
+    !b.report &&
+    a.srcId === b.srcId &&
+    a.msgFmt === b.msgFmt &&
+    a.tpUdhi === b.tpUdhi &&
+    a.pkTotal === b.pkTotal &&
+    a.pkNumber === b.pkNumber &&
+    a.priority === b.priority &&
+    a.validUntil === b.validUntil &&
+    a.content.equals(b.content)
+  );
 }

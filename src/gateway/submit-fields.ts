@@ -2,8 +2,12 @@ import { formatSmppAbsolute, type SubmitFields } from '../cmpp/index.js';
 import type { SegmentJob } from '../store/types.js';
 import type { AccountConfig } from './config.js';
 
-/** The CMPP_SUBMIT of one stored segment: account defaults plus the segment (SPEC3 §8.4.3.1). */
-export function submitFieldsFor(job: SegmentJob, account: AccountConfig): SubmitFields {
+/**
+ * The CMPP_SUBMIT of stored segments that differ only in their recipient (one, or a group send): account
+ * defaults plus the segment (SPEC3 §8.4.3.1).
+ */
+export function submitFieldsFor(group: readonly SegmentJob[], account: AccountConfig): SubmitFields {
+  const job = group[0];
   return {
     Pk_total: job.pkTotal,
     Pk_number: job.pkNumber,
@@ -19,7 +23,7 @@ export function submitFieldsFor(job: SegmentJob, account: AccountConfig): Submit
     // The ISMG drops the message itself once validUntil passes, even if it is queued there.
     ValId_Time: job.validUntil === null ? '' : formatSmppAbsolute(new Date(job.validUntil)),
     Src_Id: job.srcId,
-    Dest_terminal_Id: [job.to],
+    Dest_terminal_Id: group.map((g) => g.to),
     Msg_Content: job.content,
   };
 }

@@ -11,12 +11,3 @@ import { MsgIdGenerator } from '../cmpp/index.js';
 export function clockSeededMsgIds(gatewayCode: number, nowMs = Date.now()): MsgIdGenerator {
   return new MsgIdGenerator(gatewayCode, nowMs & 0xffff);
 }
-
-/**
- * The Msg_Id of recipient `index` of a group send: the first id plus `index`, the sequence part wrapping
- * to 0 at its maximum without carrying into the gateway code (SPEC3 Appendix 1).
- */
-export function recipientMsgId(first: bigint, index: number): bigint {
-  if (index === 0) return first;
-  return (first & ~0xffffn) | ((first + BigInt(index)) & 0xffffn);
-}

@@ -4,6 +4,7 @@ import {
   type DeliverFields,
   encodeReport,
   type Pdu,
+  recipientMsgId,
   type StatusReport,
   type SubmitFields,
 } from '../cmpp/index.js';
@@ -11,7 +12,6 @@ import type { ServerSession } from '../session/index.js';
 import { reportTime } from './cmpp-time.js';
 import type { ReportSettings } from './config.js';
 import type { DeliverOutbox, OutgoingDeliver } from './deliver-outbox.js';
-import { recipientMsgId } from './msg-ids.js';
 import { nationalNumber } from './msisdn.js';
 import { logDeliver } from './pdu-log.js';
 import { pickStat } from './stat-mix.js';

@@ -1,5 +1,4 @@
-import type { Pdu, SubmitFields } from '../cmpp/index.js';
-import { recipientMsgId } from './msg-ids.js';
+import { type Pdu, recipientMsgId, type SubmitFields } from '../cmpp/index.js';
 
 /** One SUBMIT the simulator received (retransmissions are counted on it, not recorded again). */
 export interface SubmitRecord {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type DeliverFields, packMsgId, unpackMsgId } from '../../src/cmpp/index.js';
+import { type DeliverFields, packMsgId, recipientMsgId, unpackMsgId } from '../../src/cmpp/index.js';
 import type { ServerSession } from '../../src/session/index.js';
 import { DeliverOutbox, type OutgoingDeliver } from '../../src/simulator/deliver-outbox.js';
 import { PerSecondLimit } from '../../src/simulator/flow-limit.js';
-import { clockSeededMsgIds, recipientMsgId } from '../../src/simulator/msg-ids.js';
+import { clockSeededMsgIds } from '../../src/simulator/msg-ids.js';
 import { parseStatMix, pickStat } from '../../src/simulator/stat-mix.js';
 import { SubmitHistory } from '../../src/simulator/submit-history.js';
 import type { SubmitRecord } from '../../src/simulator/submit-record.js';
