@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type StartFlags } from '../gateway/config-load.js';
-import { newDemoKey, startDemoSimulator } from '../gateway/demo.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildApp } from '../http/app.js';
 import { openStore } from '../store/open.js';
+import { newDemoKey, startDemoSimulator } from './demo.js';
 import { CliError, type CliIo } from './io.js';
 
 /** `cmppgw start`: the gateway; with no ISMG configured, also an embedded simulator and a demo account. */

@@ -44,17 +44,20 @@ export class Gateway {
   private readonly linkReasons = new Map<CmppClient, string>();
   private sweeper?: NodeJS.Timeout;
 
+  /** The webhook of a message that became final (to its callbackUrl, else its account's), queued with it. */
+  private readonly reportWebhook: FinalHook = (m) => {
+    const event = reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+    if (event) setImmediate(() => this.webhooks.wake());
+    return event;
+  };
+
   constructor(
     private readonly config: GatewayConfig,
     readonly store: Store,
     private readonly log: Logger,
   ) {
     this.webhooks = new WebhookSender(store, config.webhooks, log);
-    const onFinal: FinalHook = (m) => {
-      const event = reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
-      if (event) setImmediate(() => this.webhooks.wake());
-      return event;
-    };
+    const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
       const inbound = new Inbound(
         account,
@@ -120,11 +123,8 @@ export class Gateway {
   }
 
   private sweep(): void {
-    const onFinal: FinalHook = (m) =>
-      reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
     this.store
-      .expireDue(Date.now(), onFinal)
-      .then((finals) => finals.length > 0 && this.webhooks.wake())
+      .expireDue(Date.now(), this.reportWebhook)
       .catch((err) => this.log.error({ err }, 'expiry sweep failed'));
   }
 

@@ -69,7 +69,6 @@ function readMsgId(buf: Buffer, at: number): bigint {
 
 /** A run of fixed fields did not fit: name the first field of the run that is cut. */
 function failInRun(
-  _buf: Buffer,
   off: number,
   end: number,
   start: number,
@@ -213,7 +212,7 @@ function decoderSource(fields: readonly FieldSpec[]): string {
         j++;
       }
       lines.push(
-        `if (off + ${size} > end) h.failInRun(buf, off, end, start, ${i}, fields);`,
+        `if (off + ${size} > end) h.failInRun(off, end, start, ${i}, fields);`,
         ...reads,
         `off += ${size};`,
       );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { AccountConfig, GatewayConfig } from '../gateway/config.js';
 import { Simulator } from '../simulator/index.js';
-import type { AccountConfig, GatewayConfig } from './config.js';
 
 /** The account of the embedded simulator, as the README's walk-through uses it. */
 export const DEMO = { spId: '900001', secret: '888888', serviceCode: '1065900001' } as const;
