@@ -248,21 +248,14 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(f: MessageFilter): Promise<Page<MessageView>> {
-    const where = ['seq < ?'];
-    const args: unknown[] = [parseCursor(f.cursor)];
-    if (f.account) where.push('account = ?') && args.push(f.account);
-    if (f.status) where.push('status = ?') && args.push(f.status);
-    if (f.to) where.push('recipient = ?') && args.push(f.to);
-    if (f.clientRef) where.push('client_ref = ?') && args.push(f.clientRef);
-    if (f.since !== undefined) where.push('created_at >= ?') && args.push(f.since);
-    const rows = this.db
-      .prepare(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-      .all(...args, f.limit + 1) as MessageRow[];
-    const page = rows.slice(0, f.limit);
-    return {
-      items: page.map((r) => this.view(r)),
-      next: rows.length > f.limit ? cursorOf(page[page.length - 1].seq) : null,
-    };
+    const conditions: [string, unknown][] = [
+      ['account = ?', f.account],
+      ['status = ?', f.status],
+      ['recipient = ?', f.to],
+      ['client_ref = ?', f.clientRef],
+      ['created_at >= ?', f.since],
+    ];
+    return this.page<MessageRow, MessageView>('messages', conditions, f.cursor, f.limit, (r) => this.view(r));
   }
 
   cancelMessage(id: string, at: number): Promise<'cancelled' | 'not_found' | 'too_late'> {
@@ -437,16 +430,16 @@ export class SqliteStore implements Store {
     cursor?: string;
     limit: number;
   }): Promise<Page<MoView>> {
-    const where = ['seq < ?'];
-    const args: unknown[] = [parseCursor(f.cursor)];
-    if (f.account) where.push('account = ?') && args.push(f.account);
-    if (f.since !== undefined) where.push('received_at >= ?') && args.push(f.since);
-    const rows = this.db
-      .prepare(`SELECT * FROM mo WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-      .all(...args, f.limit + 1) as Record<string, unknown>[];
-    const page = rows.slice(0, f.limit);
-    return {
-      items: page.map((r) => ({
+    const conditions: [string, unknown][] = [
+      ['account = ?', f.account],
+      ['received_at >= ?', f.since],
+    ];
+    return this.page<Record<string, unknown> & { seq: number }, MoView>(
+      'mo',
+      conditions,
+      f.cursor,
+      f.limit,
+      (r) => ({
         id: r.id as string,
         account: r.account as string,
         ismgMsgId: r.ismg_msg_id as string,
@@ -458,8 +451,35 @@ export class SqliteStore implements Store {
         parts: r.parts as number,
         linkId: r.link_id as string | null,
         receivedAt: r.received_at as number,
-      })),
-      next: rows.length > f.limit ? cursorOf(page[page.length - 1].seq as number) : null,
+      }),
+    );
+  }
+
+  /**
+   * Newest first: up to `limit` rows below the cursor matching every condition whose value is given (an
+   * absent or empty filter is no filter), and the cursor of the next page.
+   */
+  private page<R extends { seq: number }, T>(
+    table: 'messages' | 'mo',
+    conditions: [string, unknown][],
+    cursor: string | undefined,
+    limit: number,
+    item: (row: R) => T,
+  ): Page<T> {
+    const where = ['seq < ?'];
+    const args: unknown[] = [parseCursor(cursor)];
+    for (const [sql, value] of conditions) {
+      if (value === undefined || value === '') continue;
+      where.push(sql);
+      args.push(value);
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM ${table} WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, limit + 1) as R[];
+    const items = rows.slice(0, limit);
+    return {
+      items: items.map(item),
+      next: rows.length > limit ? cursorOf(items[items.length - 1].seq) : null,
     };
   }
 
