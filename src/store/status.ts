@@ -62,3 +62,20 @@ export function deriveStatus(segments: readonly MessageStatus[], report: boolean
   if (segments.includes('submitting')) return 'submitting';
   return 'submitted';
 }
+
+/**
+ * A message's state after its segments changed: the new state, and whether that change just made it final
+ * (then its webhook is due, once). `changed` is false when nothing needs to be written.
+ */
+export function nextMessageState(
+  current: MessageStatus,
+  segments: readonly MessageStatus[],
+  report: boolean,
+): { status: MessageStatus; changed: boolean; becameFinal: boolean } {
+  const status = deriveStatus(segments, report);
+  return {
+    status,
+    changed: status !== current,
+    becameFinal: !isFinal(current, report) && isFinal(status, report),
+  };
+}

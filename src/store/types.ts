@@ -231,7 +231,25 @@ export interface StoreStats {
   orphanReports: number;
 }
 
+/**
+ * Cluster-wide link slots: an account's `links` is a limit over all nodes, as `limit` numbered slots each
+ * held by at most one node at a time. A lease lapses `ttlMs` after its last renewal (a dead node's links
+ * are then free for the others).
+ */
+export interface LinkLeases {
+  readonly ttlMs: number;
+  /**
+   * Renews the slots this node holds and returns those still its own; with `grow`, also takes one free
+   * slot when the node holds fewer than its share (the limit over the live nodes, rounded up).
+   */
+  sync(account: string, limit: number, held: readonly number[], grow: boolean): Promise<number[]>;
+  /** Gives slots back at once (a graceful stop). */
+  release(account: string, slots: readonly number[]): Promise<void>;
+}
+
 export interface Store {
+  /** Present when several nodes share the store: their link slots. Absent: this node may open every link. */
+  readonly leases?: LinkLeases;
   /**
    * Stores messages durably. A message whose (account, clientRef, to) already exists is not stored again;
    * the existing one is returned in its place (idempotent retries).

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { deriveStatus, FINAL_STATES, isFinal, statToStatus } from '../status.js';
+import { cursorOf, parseCursor } from '../cursor.js';
+import { FINAL_STATES, nextMessageState, statToStatus } from '../status.js';
 import type {
   FinalHook,
   FinalMessage,
@@ -103,13 +104,6 @@ const partOf = (r: PartRow): MoPart => ({
 const NOT_FINAL = `status NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
 
 const JSON_TYPE = 'application/json';
-
-const cursorOf = (seq: number) => String(seq);
-
-function parseCursor(cursor: string | undefined): number {
-  const n = cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(cursor);
-  return Number.isSafeInteger(n) && n > 0 ? n : Number.MAX_SAFE_INTEGER;
-}
 
 /** The embedded store: one SQLite file in WAL mode, fsync on every commit, commits grouped per turn. */
 export class SqliteStore implements Store {
@@ -639,13 +633,11 @@ export class SqliteStore implements Store {
   private refresh(id: string, now: number, error?: string): FinalMessage | undefined {
     const row = this.q.messageById.get(id) as MessageRow | undefined;
     if (!row) return undefined;
-    const report = row.report === 1;
-    const status = deriveStatus(this.statuses(id), report);
-    if (status === row.status && error === undefined) return undefined;
-    this.q.setMessageStatus.run(status, error ?? null, now, id);
-    const wasFinal = isFinal(row.status, report);
-    return !wasFinal && isFinal(status, report)
-      ? { id, account: row.account, status, callbackUrl: row.callback_url }
+    const next = nextMessageState(row.status, this.statuses(id), row.report === 1);
+    if (!next.changed && error === undefined) return undefined;
+    this.q.setMessageStatus.run(next.status, error ?? null, now, id);
+    return next.becameFinal
+      ? { id, account: row.account, status: next.status, callbackUrl: row.callback_url }
       : undefined;
   }
 

@@ -1,0 +1,115 @@
+import type { Redis } from 'ioredis';
+import { cursorOf, parseCursor } from '../cursor.js';
+import type { Page } from '../types.js';
+import { Keys } from './keys.js';
+import { MessageRecord } from './message-record.js';
+import { SCRIPTS, type ScriptName } from './scripts.js';
+import { Tx } from './tx.js';
+
+type Arg = string | number | Buffer;
+type ScriptFn = (...args: Arg[]) => Promise<unknown>;
+
+const MAX_CONFLICTS = 100;
+
+/** The Redis client of one store, its keys and scripts, and the helpers every part of the store uses. */
+export class RedisContext {
+  readonly keys: Keys;
+
+  constructor(
+    readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = new Keys(prefix);
+    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  /** Runs a script with the store's routing key and prefix first. */
+  run(name: ScriptName, ...args: Arg[]): Promise<unknown> {
+    return this.fn(name)(this.keys.stats, this.keys.p, ...args);
+  }
+
+  /** Like run, with bulk replies as Buffers (binary segment contents). */
+  runBuffer(name: ScriptName, ...args: Arg[]): Promise<unknown> {
+    return this.fn(`${name}Buffer`)(this.keys.stats, this.keys.p, ...args);
+  }
+
+  private fn(name: string): ScriptFn {
+    const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
+    return fn.bind(this.redis);
+  }
+
+  /**
+   * Optimistic transaction: `attempt` reads what it needs and writes its change into the Tx; the change is
+   * applied atomically if nothing it read changed meanwhile, else `attempt` runs again on fresh data. An
+   * exception from `attempt` (e.g. from an onFinal hook) changes nothing.
+   */
+  async atomically<T>(attempt: (tx: Tx) => Promise<{ tx: Tx; result: T }>): Promise<T> {
+    for (let n = 0; ; n++) {
+      const { tx, result } = await attempt(new Tx());
+      if (tx.empty) return result;
+      if ((await this.run('apply', ...tx.args())) === 1) return result;
+      if (n >= MAX_CONFLICTS) throw new Error(`store: change kept conflicting (${n} attempts)`);
+    }
+  }
+
+  /** Reads messages for a change (absent ids are left out). */
+  async records(ids: Iterable<string>, tx: Tx): Promise<Map<string, MessageRecord>> {
+    const unique = [...new Set(ids)];
+    const out = new Map<string, MessageRecord>();
+    if (unique.length === 0) return out;
+    const pipe = this.redis.pipeline();
+    for (const id of unique) pipe.hgetall(this.keys.message(id));
+    const replies = (await pipe.exec()) ?? [];
+    replies.forEach(([err, hash], k) => {
+      if (err) throw err;
+      const h = hash as Record<string, string>;
+      if (h.id !== undefined) out.set(unique[k], new MessageRecord(h, this.keys, tx));
+    });
+    return out;
+  }
+
+  /**
+   * Newest first: up to `limit` items of a seq-scored list below the cursor that pass `keep`, and the cursor
+   * of the next page. With a filter, the list is read in chunks until the page is full.
+   */
+  async page<T>(
+    list: string,
+    cursor: string | undefined,
+    limit: number,
+    load: (ids: string[]) => Promise<(T | undefined)[]>,
+    keep?: (item: T) => boolean,
+  ): Promise<Page<T>> {
+    const chunk = keep ? Math.max(200, limit + 1) : limit + 1;
+    const found: { item: T; seq: number }[] = [];
+    let below = parseCursor(cursor);
+    while (found.length <= limit) {
+      const raw = await this.redis.zrevrangebyscore(
+        list,
+        `(${below}`,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        chunk,
+      );
+      const ids: string[] = [];
+      const seqs: number[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        ids.push(raw[i]);
+        seqs.push(Number(raw[i + 1]));
+      }
+      const items = await load(ids);
+      for (let k = 0; k < ids.length && found.length <= limit; k++) {
+        const item = items[k];
+        if (item !== undefined && (!keep || keep(item))) found.push({ item, seq: seqs[k] });
+      }
+      if (ids.length < chunk) break;
+      below = seqs[seqs.length - 1];
+    }
+    const items = found.slice(0, limit);
+    return {
+      items: items.map((f) => f.item),
+      next: found.length > limit ? cursorOf(items[items.length - 1].seq) : null,
+    };
+  }
+}

@@ -1,0 +1,341 @@
+import { WEBHOOK_LUA } from './lua-webhook.js';
+
+/*
+ * The Lua scripts (ioredis defineCommand). Each takes one key (KEYS[1], a key of the store, so that a
+ * Cluster client routes it to the store's slot) and the key prefix as ARGV[1]; the other keys are built
+ * from the prefix: they share its hash tag, hence its slot.
+ */
+
+/** Applies a Tx: ARGV[2] checks (F key field value | K key _ value, '' = absent), then the writes. */
+const APPLY = `
+${WEBHOOK_LUA}
+local p = ARGV[1]
+local j = 3
+for _ = 1, tonumber(ARGV[2]) do
+  local kind, key, field, want = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  local have
+  if kind == 'F' then have = redis.call('HGET', key, field) else have = redis.call('GET', key) end
+  if (have or '') ~= want then return 0 end
+  j = j + 4
+end
+local n = #ARGV
+while j <= n do
+  local op = ARGV[j]
+  if op == 'H' then redis.call('HSET', ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]); j = j + 4
+  elseif op == 'D' then redis.call('HDEL', ARGV[j + 1], ARGV[j + 2]); j = j + 3
+  elseif op == 'I' then redis.call('HINCRBY', ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]); j = j + 4
+  elseif op == 'S' then
+    if ARGV[j + 3] == '0' then redis.call('SET', ARGV[j + 1], ARGV[j + 2])
+    else redis.call('SET', ARGV[j + 1], ARGV[j + 2], 'PX', ARGV[j + 3]) end
+    j = j + 4
+  elseif op == 'Z' then redis.call('ZADD', ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]); j = j + 4
+  elseif op == 'R' then redis.call('ZREM', ARGV[j + 1], ARGV[j + 2]); j = j + 3
+  elseif op == 'A' then
+    redis.call('XACK', ARGV[j + 1], 'gw', ARGV[j + 2])
+    redis.call('XDEL', ARGV[j + 1], ARGV[j + 2])
+    j = j + 3
+  elseif op == 'W' then queue_webhook(p, ARGV[j + 1], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4], ARGV[j + 5]); j = j + 6
+  else return redis.error_reply('apply: unknown op ' .. tostring(op)) end
+end
+return 1
+`;
+
+/**
+ * Stores messages (and a push record). ARGV[2] push id or '', [3] account, [4] push JSON; then per
+ * message: id, account, idempotency field or '', due, priority, validUntil or '', segments, pair count,
+ * pairs. Returns 0 when the push exists, else per message '' (stored) or the id of the existing one.
+ */
+const INSERT = `
+local p = ARGV[1]
+if ARGV[2] ~= '' then
+  local key = p .. 'push:' .. ARGV[2]
+  if redis.call('EXISTS', key) == 1 then return 0 end
+  local seq = redis.call('INCR', p .. 'seq')
+  redis.call('HSET', key, 'json', ARGV[4], 'seq', seq)
+  redis.call('ZADD', p .. 'ls:push', seq, ARGV[2])
+  redis.call('ZADD', p .. 'ls:push:' .. ARGV[3], seq, ARGV[2])
+  redis.call('HINCRBY', p .. 'stats', 'push', 1)
+end
+local out = {}
+local j = 5
+local n = #ARGV
+while j <= n do
+  local id, acct, ref, due, prio, vu = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3], ARGV[j + 4], ARGV[j + 5]
+  local segs, npairs = tonumber(ARGV[j + 6]), tonumber(ARGV[j + 7])
+  local first = j + 8
+  j = first + 2 * npairs
+  local existing = false
+  if ref ~= '' then existing = redis.call('HGET', p .. 'refs', ref) end
+  if existing then
+    out[#out + 1] = existing
+  else
+    if ref ~= '' then redis.call('HSET', p .. 'refs', ref, id) end
+    local seq = redis.call('INCR', p .. 'seq')
+    local key = p .. 'm:' .. id
+    redis.call('HSET', key, 'seq', seq)
+    for k = first, j - 1, 2 do redis.call('HSET', key, ARGV[k], ARGV[k + 1]) end
+    redis.call('ZADD', p .. 'ls:m', seq, id)
+    redis.call('ZADD', p .. 'ls:m:' .. acct, seq, id)
+    for i = 0, segs - 1 do redis.call('ZADD', p .. 'due:' .. acct, due, prio .. '|' .. id .. '|' .. i) end
+    if vu ~= '' then redis.call('ZADD', p .. 'exp', vu, id) end
+    redis.call('HINCRBY', p .. 'stats', 'st:queued', 1)
+    redis.call('HINCRBY', p .. 'stats', 'qs', segs)
+    redis.call('SADD', p .. 'accounts', acct)
+    out[#out + 1] = ''
+  end
+end
+return out
+`;
+
+/**
+ * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node):
+ * promotes due segments from the due ZSET into their priority's stream (in due order), then, when
+ * ARGV[6] is '1', takes over entries pending for at least ARGV[7] ms at consumers whose node heartbeat
+ * lapsed, then reads new entries, highest priority first. Stale entries (the segment was cancelled,
+ * expired or re-queued since) are acknowledged and skipped; a segment past validUntil stays queued for
+ * the expiry sweep. Returns 12 values per job.
+ */
+const CLAIM = `
+local p, me, acct = ARGV[1], ARGV[2], ARGV[3]
+local limit, now = tonumber(ARGV[4]), tonumber(ARGV[5])
+local takeover, minIdle = ARGV[6] == '1', ARGV[7]
+local stats = p .. 'stats'
+local dueKey = p .. 'due:' .. acct
+local prioKey = p .. 'qp:' .. acct
+
+local due = redis.call('ZRANGEBYSCORE', dueKey, '-inf', now, 'LIMIT', 0, 5000)
+for _, member in ipairs(due) do
+  local prio, id, idx = string.match(member, '^(-?%d+)|(.+)|(%d+)$')
+  local key = p .. 'm:' .. id
+  if redis.call('HGET', key, idx .. '.st') == 'queued' then
+    local q = p .. 'q:' .. acct .. ':' .. prio
+    if redis.call('EXISTS', q) == 0 then redis.call('XGROUP', 'CREATE', q, 'gw', '0', 'MKSTREAM') end
+    local entry = redis.call('XADD', q, '*', 'k', id .. '|' .. idx)
+    redis.call('HSET', key, idx .. '.e', entry)
+    redis.call('ZADD', prioKey, prio, prio)
+  end
+  redis.call('ZREM', dueKey, member)
+end
+
+local out = {}
+local jobs = 0
+local function drop(q, entry)
+  redis.call('XACK', q, 'gw', entry)
+  redis.call('XDEL', q, entry)
+end
+-- One entry read from (or taken over in) stream q: a job, or dropped when stale.
+local function take(q, entry, fields, wanted)
+  local id, idx = string.match(fields[2], '^(.+)|(%d+)$')
+  local key = p .. 'm:' .. id
+  local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'vu', 'st', 'to', 'src', 'fmt', idx .. '.u',
+    'n', 'rep', 'pr', idx .. '.c')
+  if f[1] ~= wanted or f[2] ~= entry then drop(q, entry); return end
+  if f[3] and tonumber(f[3]) <= now then
+    drop(q, entry)
+    redis.call('HDEL', key, idx .. '.e')
+    redis.call('HINCRBY', key, 'v', 1)
+    return
+  end
+  local att = redis.call('HINCRBY', key, idx .. '.att', 1)
+  redis.call('HINCRBY', key, 'v', 1)
+  if wanted == 'queued' then
+    redis.call('HSET', key, idx .. '.st', 'submitting')
+    redis.call('HINCRBY', stats, 'qs', -1)
+    if f[4] == 'queued' then
+      redis.call('HSET', key, 'st', 'submitting', 'ua', now)
+      redis.call('HINCRBY', stats, 'st:queued', -1)
+      redis.call('HINCRBY', stats, 'st:submitting', 1)
+    end
+  end
+  jobs = jobs + 1
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5], out[o + 6] = id, idx, f[5], f[6], f[7], f[8]
+  out[o + 7], out[o + 8], out[o + 9], out[o + 10], out[o + 11], out[o + 12] = f[9], f[10], f[11], f[3] or '', att, f[12]
+end
+
+local prios = redis.call('ZREVRANGE', prioKey, 0, -1)
+if takeover then
+  local t = redis.call('TIME')
+  local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  for _, prio in ipairs(prios) do
+    if jobs >= limit then break end
+    local q = p .. 'q:' .. acct .. ':' .. prio
+    for _, e in ipairs(redis.call('XPENDING', q, 'gw', 'IDLE', minIdle, '-', '+', 1000)) do
+      if jobs >= limit then break end
+      if e[2] ~= me then
+        local beat = redis.call('ZSCORE', p .. 'nodes', e[2])
+        if not beat or tonumber(beat) < clock then
+          for _, c in ipairs(redis.call('XCLAIM', q, 'gw', me, minIdle, e[1])) do
+            take(q, c[1], c[2], 'submitting')
+          end
+        end
+      end
+    end
+  end
+end
+for _, prio in ipairs(prios) do
+  local q = p .. 'q:' .. acct .. ':' .. prio
+  while jobs < limit do
+    local res = redis.call('XREADGROUP', 'GROUP', 'gw', me, 'COUNT', limit - jobs, 'STREAMS', q, '>')
+    if not res then break end
+    local entries = res[1][2]
+    if #entries == 0 then break end
+    for _, e in ipairs(entries) do take(q, e[1], e[2], 'queued') end
+  end
+end
+return out
+`;
+
+/** Leases due webhooks: ARGV[2] now, [3] limit, [4] lease ms. Returns 6 values per job. */
+const CLAIM_WEBHOOKS = `
+local p, now, limit, lease = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local out = {}
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', p .. 'whdue', '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZADD', p .. 'whdue', now + lease, member)
+  local key = p .. 'wh:' .. tonumber(member)
+  local att = redis.call('HINCRBY', key, 'att', 1)
+  local f = redis.call('HMGET', key, 'url', 'body', 'ct', 'ca')
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5], out[o + 6] = member, f[1], f[2], f[3], att, f[4]
+end
+return out
+`;
+
+/** Ends a webhook: ARGV[2] id, [3] 'delivered' | 'dead' | 'retry', [4] time, [5] error. */
+const WEBHOOK_DONE = `
+local p, id, outcome = ARGV[1], ARGV[2], ARGV[3]
+local member = string.format('%015d', tonumber(id))
+local key = p .. 'wh:' .. id
+if outcome == 'retry' then
+  redis.call('ZADD', p .. 'whdue', 'XX', ARGV[4], member)
+  redis.call('HSET', key, 'err', ARGV[5])
+  return 1
+end
+if redis.call('ZREM', p .. 'whdue', member) == 0 then return 0 end
+if outcome == 'delivered' then
+  redis.call('HSET', key, 'st', 'delivered', 'da', ARGV[4])
+  redis.call('HINCRBY', p .. 'stats', 'whdone', 1)
+else
+  redis.call('HSET', key, 'st', 'dead', 'err', ARGV[5])
+end
+return 1
+`;
+
+/** Queues one webhook: ARGV[2] event key, [3] url, [4] body, [5] content type, [6] now. */
+const ENQUEUE_WEBHOOK = `
+${WEBHOOK_LUA}
+return queue_webhook(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+`;
+
+/**
+ * Stores one long-MO part: ARGV[2] account, [3] group key, [4] total, [5] seq, [6] ISMG Msg_Id, [7] part
+ * JSON, [8] group field. Returns false when the part was consumed already, else every stored part's JSON
+ * once the group is complete, else an empty list.
+ */
+const ADD_MO_PART = `
+local p, acct, gk, total, seq, ismg = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+if redis.call('EXISTS', p .. 'mocons:' .. acct .. '\\n' .. ismg) == 1 then return false end
+local g = p .. 'parts:' .. acct .. '\\n' .. gk
+redis.call('HSETNX', g, seq, ARGV[7])
+redis.call('HSETNX', g, 'total', total)
+redis.call('SADD', p .. 'partgroups', ARGV[8])
+if redis.call('HLEN', g) - 1 < tonumber(total) then return {} end
+local out = {}
+for _, v in ipairs(redis.call('HGETALL', g)) do out[#out + 1] = v end
+return out
+`;
+
+/**
+ * Stores an MO once per (account, ISMG Msg_Id) with its webhook: ARGV[2] account, [3] ISMG Msg_Id,
+ * [4] id, [5] JSON, [6] received at, [7] completed group field or '', [8] consumed-part TTL, [9] webhook
+ * event key or '', [10] url, [11] body, [12] content type. Returns 1 when stored.
+ */
+const INSERT_MO = `
+${WEBHOOK_LUA}
+local p, acct, ismg, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if ARGV[7] ~= '' then
+  local g = p .. 'parts:' .. ARGV[7]
+  local fields = redis.call('HGETALL', g)
+  for k = 1, #fields, 2 do
+    if fields[k] ~= 'total' then
+      local part = cjson.decode(fields[k + 1])
+      redis.call('SET', p .. 'mocons:' .. acct .. '\\n' .. part.ismgMsgId, '1', 'PX', ARGV[8])
+    end
+  end
+  redis.call('DEL', g)
+  redis.call('SREM', p .. 'partgroups', ARGV[7])
+end
+if redis.call('HSETNX', p .. 'moids', acct .. '\\n' .. ismg, id) == 0 then return 0 end
+redis.call('SET', p .. 'mo:' .. id, ARGV[5])
+local seq = redis.call('INCR', p .. 'seq')
+redis.call('ZADD', p .. 'ls:mo', seq, id)
+redis.call('ZADD', p .. 'ls:mo:' .. acct, seq, id)
+redis.call('HINCRBY', p .. 'stats', 'mo', 1)
+if ARGV[9] ~= '' then queue_webhook(p, ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[6]) end
+return 1
+`;
+
+/** This node's heartbeat: ARGV[2] node id, [3] TTL ms. Nodes silent for a day are forgotten. */
+const BEAT = `
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', ARGV[1] .. 'nodes', clock + tonumber(ARGV[3]), ARGV[2])
+redis.call('ZREMRANGEBYSCORE', ARGV[1] .. 'nodes', '-inf', clock - 86400000)
+return clock
+`;
+
+/**
+ * Link leases of account ARGV[3] for node ARGV[2]: renews the held slots ARGV[7..] (those still this
+ * node's), and when ARGV[6] is '1' and the node holds fewer than its share (limit ARGV[4] over the live
+ * nodes, rounded up) takes one free slot. Each lease lapses ARGV[5] ms after its last renewal. Returns
+ * the slots held.
+ */
+const LEASE = `
+local p, me, acct, limit, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', p .. 'nodes', clock + ttl, me)
+local live = redis.call('ZCOUNT', p .. 'nodes', clock, '+inf')
+local held = {}
+for k = 7, #ARGV do
+  local key = p .. 'lease:' .. acct .. ':' .. ARGV[k]
+  if redis.call('GET', key) == me then
+    redis.call('PEXPIRE', key, ttl)
+    held[#held + 1] = tonumber(ARGV[k])
+  end
+end
+if ARGV[6] == '1' and #held < math.ceil(limit / live) then
+  for slot = 0, limit - 1 do
+    if redis.call('SET', p .. 'lease:' .. acct .. ':' .. slot, me, 'NX', 'PX', ttl) then
+      held[#held + 1] = slot
+      break
+    end
+  end
+end
+return held
+`;
+
+/** Gives back the slots ARGV[4..] of account ARGV[3] that node ARGV[2] holds. */
+const RELEASE = `
+for k = 4, #ARGV do
+  local key = ARGV[1] .. 'lease:' .. ARGV[3] .. ':' .. ARGV[k]
+  if redis.call('GET', key) == ARGV[2] then redis.call('DEL', key) end
+end
+return 1
+`;
+
+export const SCRIPTS = {
+  apply: APPLY,
+  insert: INSERT,
+  claim: CLAIM,
+  claimWebhooks: CLAIM_WEBHOOKS,
+  webhookDone: WEBHOOK_DONE,
+  enqueueWebhook: ENQUEUE_WEBHOOK,
+  addMoPart: ADD_MO_PART,
+  insertMo: INSERT_MO,
+  beat: BEAT,
+  lease: LEASE,
+  release: RELEASE,
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
