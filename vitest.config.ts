@@ -2,9 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      {
+        // The gateway's end-to-end tests again, on the Redis backend (REDIS_URL; fails if Redis is down).
+        extends: true,
+        test: {
+          name: 'redis',
+          include: ['test/gateway/{faults,restart,webhooks}.test.ts'],
+          env: { CMPPGW_TEST_STORE: 'redis' },
+        },
+      },
+    ],
   },
 });

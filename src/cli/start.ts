@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type StartFlags } from '../gateway/config-load.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildApp } from '../http/app.js';
-import { openStore } from '../store/open.js';
 import { newDemoKey, startDemoSimulator } from './demo.js';
 import { CliError, type CliIo } from './io.js';
+import { openStoreOf } from './open-store.js';
 
 /** `cmppgw start`: the gateway; with no ISMG configured, also an embedded simulator and a demo account. */
 export function registerStartCommand(program: Command, io: CliIo): void {
@@ -19,7 +19,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     .option('--service-code <code>', 'SP service code (Src_Id)')
     .option('--http-host <host>', 'HTTP address to listen on')
     .option('--http-port <port>', 'HTTP port')
-    .option('--store <url>', 'sqlite:PATH')
+    .option('--store <url>', 'sqlite:PATH or redis://[:password@]host:port/db')
     .option('--api-key <key...>', 'API keys accepted by the HTTP API')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: StartFlags & { logLevel: string }) => {
@@ -41,7 +41,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
           throw new CliError('http.apiKeys: at least one API key is required (--api-key or CMPPGW_API_KEYS)');
         config.http.apiKeys.push(newDemoKey());
       }
-      const gateway = new Gateway(config, openStore(config.store), logger);
+      const gateway = new Gateway(config, await openStoreOf(config), logger);
       await gateway.start();
       const app = await buildApp(gateway, { ...config.http, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { type CmppVersion, parseVersion } from '../cmpp/index.js';
+import { StoreConfigError } from '../store/errors.js';
+import { checkStoreUrl } from '../store/open.js';
 import type { AccountConfig, GatewayConfig } from './config.js';
 
 /** A configuration problem, naming the key: the CLI prints it and exits with 2. */
@@ -71,6 +73,14 @@ function version(key: string, v: unknown): CmppVersion {
   } catch {
     throw new ConfigError(key, `must be 2 or 3, got ${JSON.stringify(v)}`);
   }
+}
+
+function prefix(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const p = str('storePrefix', v);
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(p))
+    throw new ConfigError('storePrefix', `"${p}" must be 1–64 of A–Z a–z 0–9 : _ . -`);
+  return p;
 }
 
 /** CMPPGW_ACCOUNT_<NAME>_SECRET: secrets stay out of config files. */
@@ -165,6 +175,15 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       .filter(Boolean) ??
     flags.apiKey ??
     (Array.isArray(http.apiKeys) ? http.apiKeys.map((k, i) => str(`http.apiKeys[${i}]`, k)) : []);
+  const store = env.CMPPGW_STORE ?? flags.store ?? str('store', raw.store, 'sqlite:./data/cmppgw.db');
+  try {
+    checkStoreUrl(store);
+  } catch (err) {
+    if (err instanceof StoreConfigError) throw new ConfigError('store', err.message.replace(/^store: /, ''));
+    throw err;
+  }
+  const cluster = obj('cluster', raw.cluster);
+  const nodeTtlMs = int('cluster.nodeTtlMs', cluster.nodeTtlMs, 10_000, 500);
   const defaultWebhook = webhooks.url === undefined ? undefined : str('webhooks.url', webhooks.url);
   for (const a of accounts) a.webhookUrl ??= defaultWebhook;
   return {
@@ -176,7 +195,15 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       rateLimit: int('http.rateLimit', http.rateLimit, 0),
       bodyLimit: int('http.bodyLimit', http.bodyLimit, 1024 * 1024, 1024),
     },
-    store: env.CMPPGW_STORE ?? flags.store ?? str('store', raw.store, 'sqlite:./data/cmppgw.db'),
+    store,
+    storePrefix: prefix(env.CMPPGW_STORE_PREFIX ?? raw.storePrefix),
+    cluster: {
+      nodeId:
+        env.CMPPGW_NODE_ID ??
+        (cluster.nodeId === undefined ? undefined : str('cluster.nodeId', cluster.nodeId)),
+      nodeTtlMs,
+      claimIdleMs: int('cluster.claimIdleMs', cluster.claimIdleMs, nodeTtlMs, 0),
+    },
     webhooks: {
       secret: env.CMPPGW_WEBHOOK_SECRET ?? str('webhooks.secret', webhooks.secret, ''),
       maxAgeMs: int('webhooks.maxAgeMs', webhooks.maxAgeMs, 24 * 3600_000, 1),

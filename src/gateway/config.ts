@@ -42,8 +42,19 @@ export interface GatewayConfig {
     rateLimit: number;
     bodyLimit: number;
   };
-  /** `sqlite:PATH` (default `sqlite:./data/cmppgw.db`). */
+  /** `sqlite:PATH` (default `sqlite:./data/cmppgw.db`), or `redis://[:password@]host:port/db` / `rediss://`. */
   store: string;
+  /** Key prefix in a Redis store (default `cmppgw`; a `?prefix=` in the URL wins). */
+  storePrefix?: string;
+  /** Several nodes on one Redis store. */
+  cluster?: {
+    /** This node's name, unique among the running nodes (default host-pid-random). */
+    nodeId?: string;
+    /** A node silent this long is dead: its link leases lapse and its queue entries are taken over. */
+    nodeTtlMs: number;
+    /** A dead node's pending queue entries are taken over once idle this long. */
+    claimIdleMs: number;
+  };
   webhooks: {
     secret: string;
     /** Give up on an event this old. */

@@ -62,6 +62,8 @@ export class Dispatcher {
   }
 
   private claim(): void {
+    // No link up: claim nothing (with several nodes, another node may be the one that can send).
+    if (this.windows() === 0) return;
     // Enough for every freed slot, plus one full group send.
     const want = this.windows() * PREFETCH_WINDOWS + MAX_RECIPIENTS - this.ready.length;
     if (want <= 0) return;

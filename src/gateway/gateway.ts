@@ -16,6 +16,7 @@ import { Dispatcher } from './dispatcher.js';
 import { GatewayError, invalid } from './errors.js';
 import { moEvent, reportEvent } from './events.js';
 import { Inbound } from './inbound.js';
+import { LinkLeaseKeeper } from './leases.js';
 import { WebhookSender } from './webhooks.js';
 
 interface AccountRuntime {
@@ -42,6 +43,7 @@ export class Gateway {
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly webhooks: WebhookSender;
   private readonly linkReasons = new Map<CmppClient, string>();
+  private readonly leases: LinkLeaseKeeper;
   private sweeper?: NodeJS.Timeout;
 
   /** The webhook of a message that became final (to its callbackUrl, else its account's), queued with it. */
@@ -57,6 +59,7 @@ export class Gateway {
     private readonly log: Logger,
   ) {
     this.webhooks = new WebhookSender(store, config.webhooks, log);
+    this.leases = new LinkLeaseKeeper(store.leases, log);
     const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
       const inbound = new Inbound(
@@ -114,10 +117,8 @@ export class Gateway {
     for (const parts of await this.store.completeMoGroups()) {
       await this.accounts.get(parts[0].account)?.inbound.completeParts(parts);
     }
-    for (const a of this.accounts.values()) {
-      for (const link of a.links) link.start();
-      a.dispatcher.wake();
-    }
+    await this.leases.start([...this.accounts.values()]);
+    for (const a of this.accounts.values()) a.dispatcher.wake();
     this.webhooks.start();
     this.sweeper = setInterval(() => this.sweep(), EXPIRY_SWEEP_MS);
   }
@@ -220,6 +221,7 @@ export class Gateway {
     clearTimeout(timer);
     await Promise.all(all.flatMap((a) => a.links.map((l) => l.close())));
     await drained;
+    await this.leases.stop();
     await this.webhooks.stop();
     await this.store.close();
   }

@@ -115,6 +115,33 @@ webhooks:
     expect(configError(() => loadConfig({ account: 'nocolon' }, {})).key).toBe('--account');
   });
 
+  it('a Redis store: URL, prefix and cluster settings; a bad store URL or prefix names its key', () => {
+    const path = file(`${ACCOUNT}store: rediss://:pw@redis.internal:6380/2
+storePrefix: sms-prod
+cluster:
+  nodeId: gw-a
+  nodeTtlMs: 6000
+`);
+    const config = loadConfig({ config: path }, {});
+    expect(config.store).toBe('rediss://:pw@redis.internal:6380/2');
+    expect(config.storePrefix).toBe('sms-prod');
+    expect(config.cluster).toEqual({ nodeId: 'gw-a', nodeTtlMs: 6000, claimIdleMs: 6000 });
+    const bad: [string, string, RegExp][] = [
+      ['store: mysql://x\n', 'store', /unsupported store "mysql:\/\/x"/],
+      ['store: redis://\n', 'store', /not a URL|names no host/],
+      ['store: redis://h:6379/x\n', 'store', /database "x"/],
+      ['store: redis://h:6379/0?db=1\n', 'store', /unknown option "\?db="/],
+      ['store: redis://h:6379/0?prefix=a{b}\n', 'store', /key prefix/],
+      ['storePrefix: "a b"\n', 'storePrefix', /must be 1–64/],
+      ['cluster:\n  nodeTtlMs: 10\n', 'cluster.nodeTtlMs', /from 500/],
+    ];
+    for (const [yaml, key, message] of bad) {
+      const err = configError(() => loadConfig({ config: file(yaml) }, {}));
+      expect(err.key, yaml).toBe(key);
+      expect(err.message, yaml).toMatch(message);
+    }
+  });
+
   it('a file that is not YAML, or cannot be read, is named as such', () => {
     const bad = configError(() => loadConfig({ config: file('accounts: [\n  - spId: "1\n') }, {}));
     expect(bad.key).toBe('config');

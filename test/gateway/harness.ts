@@ -13,9 +13,11 @@ import { buildApp } from '../../src/http/app.js';
 import type { messageJson } from '../../src/http/views.js';
 import { Simulator, type SimulatorConfigInput, type SubmitJson } from '../../src/simulator/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { RedisBackend, TEST_BACKEND } from './store-backend.js';
 
 /*
- * End-to-end harness: the real ISMG simulator on loopback, a Gateway over SQLite in a temp dir, its
+ * End-to-end harness: the real ISMG simulator on loopback, a Gateway over SQLite in a temp dir (or over
+ * Redis with a fresh key prefix when CMPPGW_TEST_STORE=redis, see store-backend.ts), its
  * Fastify app on 127.0.0.1:0 and webhook receivers as plain node:http servers, all with short timers.
  * Harness.close() (call it in afterEach) closes every server, socket and gateway and removes the dir.
  */
@@ -165,6 +167,8 @@ export interface HarnessOptions {
 export class Harness {
   readonly dir = mkdtempSync(join(tmpdir(), 'cmppgw-e2e-'));
   readonly dbPath = join(this.dir, 'gw.db');
+  /** Set when the harness runs on Redis. */
+  readonly redis = TEST_BACKEND === 'redis' ? new RedisBackend() : undefined;
   simulator!: Simulator;
   gateway?: Gateway;
   app?: FastifyInstance;
@@ -247,7 +251,7 @@ export class Harness {
         bodyLimit: 1024 * 1024,
         ...this.options.http,
       },
-      store: `sqlite:${this.dbPath}`,
+      store: this.redis ? this.redis.url() : `sqlite:${this.dbPath}`,
       webhooks,
       reportWaitMs: 60_000,
     };
@@ -256,7 +260,11 @@ export class Harness {
   /** A Gateway (and its app on a new port) over the harness's DB file. */
   async startGateway(): Promise<void> {
     const config = this.config();
-    const gateway = new Gateway(config, new SqliteStore(this.dbPath), silent);
+    // One node id for every gateway of the harness: a restart is the same node coming back.
+    const store = this.redis
+      ? await this.redis.open('harness', config.reportWaitMs)
+      : new SqliteStore(this.dbPath);
+    const gateway = new Gateway(config, store, silent);
     this.gateway = gateway;
     await gateway.start();
     this.app = await buildApp(gateway, { ...config.http, logger: silent });
@@ -357,6 +365,7 @@ export class Harness {
 
   /** Runs `fn` on a separate, read-only connection to the gateway's DB file. */
   read<T>(fn: (db: Database.Database) => T): T {
+    if (this.redis) throw new Error('Harness.read reads the SQLite file: this test needs the SQLite backend');
     const db = new Database(this.dbPath, { readonly: true, fileMustExist: true });
     try {
       return fn(db);
@@ -366,6 +375,7 @@ export class Harness {
   }
 
   count(table: string, where = '1 = 1', ...args: unknown[]): number {
+    if (this.redis) return this.redis.count(table, where);
     return this.read(
       (db) =>
         (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n,
@@ -385,6 +395,7 @@ export class Harness {
     await attempt(() => this.simulator && this.stopSimulator());
     for (const r of this.receivers.splice(0)) await attempt(() => r.close());
     rmSync(this.dir, { recursive: true, force: true });
+    await attempt(() => this.redis?.cleanup());
     if (errors.length > 0) throw errors[0];
   }
 }

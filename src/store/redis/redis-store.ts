@@ -81,14 +81,17 @@ export class RedisStore implements Store {
   /** Connects (failing at once when Redis does not answer) and starts this node's heartbeat. */
   static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
     const redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
-    redis.on('error', () => undefined); // reported by the commands that fail; ioredis reconnects
+    let lastError: Error | undefined;
+    // Later errors surface in the commands that fail while ioredis reconnects.
+    redis.on('error', (err: Error) => {
+      lastError = err;
+    });
     try {
       await redis.connect();
     } catch (err) {
       redis.disconnect();
-      throw new Error(
-        `store: cannot connect to ${url.replace(/\/\/[^@/]*@/, '//***@')}: ${(err as Error).message}`,
-      );
+      const where = url.replace(/\/\/[^@/]*@/, '//***@');
+      throw new Error(`store: cannot connect to ${where}: ${(lastError ?? (err as Error)).message}`);
     }
     const store = new RedisStore(redis, options);
     await store.beat();

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { CmppClient } from '../session/index.js';
+import type { LinkLeases } from '../store/types.js';
+import type { AccountConfig } from './config.js';
+
+interface AccountLinks {
+  config: AccountConfig;
+  /** Links not yet started. */
+  idle: CmppClient[];
+  /** Started links by the slot they hold. */
+  bySlot: Map<number, CmppClient>;
+}
+
+/**
+ * Opens each account's links only under a lease, so that all nodes together never open more than the
+ * account's `links` (the ISMG's limit). Leases are renewed every third of their TTL; on each renewal a node
+ * holding fewer than its share takes one more free slot (one per round, so that nodes starting together
+ * share out). A slot whose lease was lost (this node was unreachable longer than the TTL and another may
+ * hold it now) has its link closed. Without leases (one node) every link opens at once.
+ */
+export class LinkLeaseKeeper {
+  private readonly accounts: AccountLinks[] = [];
+  private timer?: NodeJS.Timeout;
+  private lastSync = Date.now();
+  private syncing = false;
+
+  constructor(
+    private readonly leases: LinkLeases | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  async start(accounts: { config: AccountConfig; links: CmppClient[] }[]): Promise<void> {
+    for (const a of accounts) this.accounts.push({ config: a.config, idle: [...a.links], bySlot: new Map() });
+    const leases = this.leases;
+    if (!leases) {
+      for (const a of this.accounts) for (const link of a.idle.splice(0)) link.start();
+      return;
+    }
+    await this.sync(leases);
+    this.timer = setInterval(() => void this.sync(leases), leases.ttlMs / 3);
+  }
+
+  private async sync(leases: LinkLeases): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      for (const a of this.accounts) {
+        const held = [...a.bySlot.keys()];
+        const now = await leases.sync(a.config.name, a.config.links, held, a.idle.length > 0);
+        for (const slot of held) if (!now.includes(slot)) this.lose(a, slot, 'lease lost');
+        for (const slot of now) if (!a.bySlot.has(slot)) this.open(a, slot);
+      }
+      this.lastSync = Date.now();
+    } catch (err) {
+      this.log.error({ err }, 'renewing link leases failed');
+      // Past the TTL another node may hold our slots: close their links rather than exceed the limit.
+      if (Date.now() - this.lastSync >= leases.ttlMs)
+        for (const a of this.accounts)
+          for (const slot of [...a.bySlot.keys()]) this.lose(a, slot, 'leases lapsed');
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private open(a: AccountLinks, slot: number): void {
+    const link = a.idle.shift();
+    if (!link) return; // cannot happen: a node asks for a slot only with an idle link
+    a.bySlot.set(slot, link);
+    this.log.info({ account: a.config.name, slot }, 'link lease taken');
+    link.start();
+  }
+
+  private lose(a: AccountLinks, slot: number, reason: string): void {
+    const link = a.bySlot.get(slot);
+    a.bySlot.delete(slot);
+    this.log.error({ account: a.config.name, slot, reason }, 'link closed: its lease is gone');
+    void link?.close();
+  }
+
+  /** Stops renewing and gives the slots back (call after the links are closed). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    while (this.syncing) await new Promise((r) => setTimeout(r, 10));
+    const leases = this.leases;
+    if (!leases) return;
+    for (const a of this.accounts) {
+      await leases
+        .release(a.config.name, [...a.bySlot.keys()])
+        .catch((err) => this.log.warn({ err }, 'releasing link leases failed'));
+      a.bySlot.clear();
+    }
+  }
+}
