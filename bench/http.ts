@@ -1,50 +1,139 @@
 /**
- * HTTP acceptance rate: `cmppgw start` (embedded simulator with reports, SQLite on disk) in its own
- * process, driven by autocannon with single-message POSTs and then batch POSTs. Prints accepted msgs/s,
- * p50/p99 latency, and the rate at which SUBMITs reach the simulator (are the links keeping up?).
- * Targets (issue #5): ≥ 15,000 msgs/s with single POSTs, ≥ 60,000 msgs/s with batches.
+ * HTTP acceptance rate, driven by autocannon with single-message POSTs and then batch POSTs. Prints
+ * accepted msgs/s, p50/p99 latency, the rate at which SUBMITs reach the simulator (are the links keeping
+ * up?) and the CPU of every process.
+ *
+ *   npm run bench:http                            one node, SQLite, embedded simulator (demo mode)
+ *   npm run bench:http -- --store redis           one node on Redis (REDIS_URL), embedded simulator
+ *   npm run bench:http -- --store redis --nodes 2 two nodes on one Redis and one simulator process
+ *
+ * Targets: ≥ 15,000 msgs/s with single POSTs on SQLite (issue #5), ≥ 8,000 on Redis (issue #7), ≥ 60,000
+ * msgs/s with batches.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { GatewayNode } from '../test/gateway/cluster-node.js';
+import { deleteKeys, REDIS_URL, testPrefix } from '../test/store/redis-keys.js';
+import { cpuMeter } from './proc-cpu.js';
+
+const { values: args } = parseArgs({
+  options: { store: { type: 'string', default: 'sqlite' }, nodes: { type: 'string', default: '1' } },
+});
+const backend = args.store;
+const nodeCount = Number(args.nodes);
+if (backend !== 'sqlite' && backend !== 'redis') throw new Error('--store must be sqlite or redis');
+if (nodeCount > 1 && backend !== 'redis') throw new Error('--nodes above 1 needs --store redis');
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batchSize = 1000;
 const key = 'bench-key';
 const dir = mkdtempSync(join(tmpdir(), 'cmppgw-bench-'));
+const prefix = testPrefix().replace('cmppgw-test', 'cmppgw-bench');
+const store = backend === 'redis' ? `${REDIS_URL}?prefix=${prefix}` : `sqlite:${join(dir, 'bench.db')}`;
 const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-writeFileSync(
-  join(dir, 'cmppgw.yaml'),
-  [
-    'http: { host: 127.0.0.1, port: 0, apiKeys: [bench-key], bodyLimit: 67108864 }',
-    `store: sqlite:${join(dir, 'bench.db')}`,
-    'demo: { links: 4, reportDelayMs: [100, 1000] }',
-  ].join('\n'),
-);
 
-function start(): { child: ChildProcess; ready: Promise<{ url: string; simulator: string }> } {
+interface Running {
+  children: ChildProcess[];
+  urls: string[];
+  simulator: string;
+  pids: Record<string, number>;
+}
+
+/** Lines a child prints on stdout, matched until every pattern has a capture. */
+async function readUntil(child: ChildProcess, patterns: RegExp[]): Promise<string[]> {
+  let text = '';
+  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
+    text += chunk.toString();
+    const found = patterns.map((p) => p.exec(text)?.[1]);
+    if (found.every((f) => f !== undefined)) {
+      child.stdout?.resume();
+      return found as string[];
+    }
+  }
+  throw new Error(`child exited early: ${text}`);
+}
+
+function redisPid(): Record<string, number> {
+  try {
+    const info = execFileSync('redis-cli', ['-u', REDIS_URL, 'info', 'server'], { encoding: 'utf8' });
+    const pid = /process_id:(\d+)/.exec(info)?.[1];
+    return pid ? { redis: Number(pid) } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** One node in demo mode: `cmppgw start` with its embedded simulator (4 links, reports). */
+async function startOne(): Promise<Running> {
+  writeFileSync(
+    join(dir, 'cmppgw.yaml'),
+    [
+      'http: { host: 127.0.0.1, port: 0, apiKeys: [bench-key], bodyLimit: 67108864 }',
+      `store: ${store}`,
+      'demo: { links: 4, reportDelayMs: [100, 1000] }',
+    ].join('\n'),
+  );
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', cli, 'start', '--config', join(dir, 'cmppgw.yaml'), '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const ready = (async () => {
-    let text = '';
-    for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-      text += chunk.toString();
-      const url = /listening on (\S+)/.exec(text)?.[1];
-      const simulator = /control API (\S+)/.exec(text)?.[1];
-      if (url && simulator) return { url, simulator };
-    }
-    throw new Error('cmppgw start exited before listening');
-  })();
-  return { child, ready };
+  const [url, simulator] = await readUntil(child, [/listening on (\S+)/, /control API (\S+)/]);
+  return { children: [child], urls: [url], simulator, pids: { gateway: child.pid as number, ...redisPid() } };
+}
+
+/** N nodes on one Redis, one `cmppgw simulator` process; the account allows 4 links per node in all. */
+async function startCluster(n: number): Promise<Running> {
+  writeFileSync(
+    join(dir, 'simulator.yaml'),
+    [
+      'port: 0',
+      'httpPort: 0',
+      'accounts:',
+      `  "900001": { secret: bench-secret, serviceCode: "1065900001", maxConnections: ${4 * n} }`,
+      'reports: { enabled: true, delayMs: [100, 1000] }',
+    ].join('\n'),
+  );
+  const sim = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, 'simulator', '--config', join(dir, 'simulator.yaml'), '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [port, simulator] = await readUntil(sim, [/CMPP listening on \S+:(\d+)/, /control API on (\S+)/]);
+  const nodes = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      GatewayNode.start({
+        dir,
+        nodeId: `bench-${i + 1}`,
+        store,
+        ismgPort: Number(port),
+        spId: '900001',
+        secret: 'bench-secret',
+        serviceCode: '1065900001',
+        apiKey: key,
+        links: 4 * n,
+        nodeTtlMs: 3000,
+      }),
+    ),
+  );
+  // Let the leases share the links out before measuring.
+  await new Promise((r) => setTimeout(r, 4 * 3000));
+  const pids: Record<string, number> = {};
+  nodes.forEach((node, i) => {
+    pids[`node${i + 1}`] = node.child.pid as number;
+  });
+  return {
+    children: [sim, ...nodes.map((node) => node.child)],
+    urls: nodes.map((node) => node.url),
+    simulator,
+    pids: { ...pids, simulator: sim.pid as number, ...redisPid() },
+  };
 }
 
 async function simulatorSubmits(simulator: string): Promise<number> {
@@ -63,53 +152,51 @@ async function queued(url: string): Promise<number> {
   return stats.store.queuedSegments;
 }
 
-async function phase(
-  label: string,
-  url: string,
-  simulator: string,
-  body: string,
-  connections: number,
-  perRequest: number,
-) {
-  const before = await simulatorSubmits(simulator);
-  const result = await autocannon({
-    url: `${url}${perRequest === 1 ? '/api/v1/messages' : '/api/v1/messages/batch'}`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body,
-  });
-  const submitted = (await simulatorSubmits(simulator)) - before;
-  const accepted = result['2xx'] * perRequest;
+async function phase(label: string, run: Running, body: string, connections: number, perRequest: number) {
+  const before = await simulatorSubmits(run.simulator);
+  const cpu = cpuMeter({ ...run.pids, autocannon: process.pid });
+  const results = await Promise.all(
+    run.urls.map((url) =>
+      autocannon({
+        url: `${url}${perRequest === 1 ? '/api/v1/messages' : '/api/v1/messages/batch'}`,
+        method: 'POST',
+        connections: Math.max(1, Math.round(connections / run.urls.length)),
+        duration: seconds,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      }),
+    ),
+  );
+  const usage = cpu();
+  const submitted = (await simulatorSubmits(run.simulator)) - before;
+  const accepted = results.reduce((n, r) => n + r['2xx'], 0) * perRequest;
+  const non2xx = results.reduce((n, r) => n + r.non2xx, 0);
   const drainStart = Date.now();
-  while ((await queued(url)) > 0 && Date.now() - drainStart < 120_000)
+  while ((await queued(run.urls[0])) > 0 && Date.now() - drainStart < 120_000)
     await new Promise((r) => setTimeout(r, 250));
   const drainSeconds = (Date.now() - drainStart) / 1000;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
+  const latency = results.map((r) => `p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms`).join(' | ');
   console.log(
-    `${label.padEnd(14)} accepted ${fmt(accepted / seconds)} msgs/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  ` +
-      `non-2xx ${result.non2xx}  SUBMITs at the simulator during the run ${fmt(submitted / seconds)}/s  ` +
+    `${label.padEnd(14)} accepted ${fmt(accepted / seconds)} msgs/s  ${latency}  ` +
+      `non-2xx ${non2xx}  SUBMITs at the simulator during the run ${fmt(submitted / seconds)}/s  ` +
       `queue drained ${drainSeconds.toFixed(1)} s after`,
   );
+  console.log(`${''.padEnd(14)} CPU: ${usage}`);
 }
 
-const { child, ready } = start();
+console.log(`store ${backend}, ${nodeCount} node(s), ${seconds} s per phase`);
+const run = nodeCount > 1 ? await startCluster(nodeCount) : await startOne();
 try {
-  const { url, simulator } = await ready;
   const one = { to: '13800138000', text: '您的验证码是 123456，五分钟内有效。' };
-  await phase(
-    'single POST',
-    url,
-    simulator,
-    JSON.stringify(one),
-    Number(process.env.BENCH_CONNECTIONS ?? 64),
-    1,
-  );
+  await phase('single POST', run, JSON.stringify(one), Number(process.env.BENCH_CONNECTIONS ?? 64), 1);
   const batch = JSON.stringify({ messages: Array.from({ length: batchSize }, () => one) });
-  await phase(`batch ×${batchSize}`, url, simulator, batch, 4, batchSize);
+  await phase(`batch ×${batchSize}`, run, batch, 4 * run.urls.length, batchSize);
 } finally {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+  for (const child of run.children) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
   rmSync(dir, { recursive: true, force: true });
+  if (backend === 'redis') await deleteKeys(prefix);
 }

@@ -13,9 +13,11 @@ const PREFETCH_WINDOWS = 4;
 
 /**
  * Moves one account's queued segments onto its links. It keeps a few windows' worth of claimed segments
- * ready in memory, so a window slot freed by a SUBMIT_RESP is refilled at once rather than after a store
- * round trip. A crash leaves those claimed segments `submitting`; start-up queues them again. Only the ones
- * actually on the wire (at most the links' windows) can then reach the ISMG twice (at-least-once).
+ * ready in memory, so a freed window slot is refilled without a store round trip. A crash leaves those
+ * claimed segments `submitting`; start-up (or, with several nodes, a surviving node) queues them again.
+ * Only SUBMITs sent whose outcome is not yet stored can then reach the ISMG twice (at-least-once): a link
+ * takes a new SUBMIT only while it has fewer than a window of those, so a crash repeats at most a window
+ * per link.
  */
 export class Dispatcher {
   private ready: SegmentJob[] = [];
@@ -23,6 +25,8 @@ export class Dispatcher {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Per link: SUBMITs sent whose outcome is not stored yet (the duplicates a crash could cause). */
+  private readonly unrecorded = new Map<CmppClient, number>();
 
   constructor(
     private readonly account: AccountConfig,
@@ -112,16 +116,15 @@ export class Dispatcher {
     return group;
   }
 
-  /** The up link with the most free window, if any has room. */
+  /** The up link with the most room, if any has some: below a window on the wire and unrecorded. */
   private pickLink(): CmppClient | undefined {
     let best: CmppClient | undefined;
+    let bestBusy = Number.POSITIVE_INFINITY;
     for (const link of this.links) {
-      if (
-        link.state === 'up' &&
-        link.inFlight < this.account.window &&
-        (!best || link.inFlight < best.inFlight)
-      ) {
+      const busy = Math.max(link.inFlight, this.unrecorded.get(link) ?? 0);
+      if (link.state === 'up' && busy < this.account.window && busy < bestBusy) {
         best = link;
+        bestBusy = busy;
       }
     }
     return best;
@@ -129,11 +132,9 @@ export class Dispatcher {
 
   private send(group: SegmentJob[], link: CmppClient): void {
     const keys = group.map((job) => ({ messageId: job.messageId, index: job.index }));
-    // The window slot is free the moment the response arrives: refill it then, while the outcome is
-    // being made durable (waiting for the disk sync first would cap each slot at one SUBMIT per sync).
+    this.unrecorded.set(link, (this.unrecorded.get(link) ?? 0) + 1);
     const done = link.submit(submitFieldsFor(group, this.account)).then(
       async ({ msgId, result }) => {
-        this.wake();
         const at = Date.now();
         if (result === 8) {
           // Still flow-controlled after every back-off: not the message's fault, send it again later.
@@ -153,7 +154,6 @@ export class Dispatcher {
         await this.store.recordSubmits(outcomes, this.onFinal);
       },
       async (err: Error) => {
-        this.wake();
         if (!(err instanceof CmppSessionError)) throw err;
         this.log.info(
           { account: this.account.name, messages: keys.length, reason: err.message },
@@ -162,7 +162,13 @@ export class Dispatcher {
         await this.store.requeueSegments(keys);
       },
     );
-    this.track(done);
+    // The slot is free once the outcome is stored (or the store failed: then it is logged).
+    this.track(
+      done.finally(() => {
+        this.unrecorded.set(link, (this.unrecorded.get(link) ?? 1) - 1);
+        this.wake();
+      }),
+    );
   }
 
   private track(p: Promise<void>): void {
