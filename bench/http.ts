@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { GatewayNode } from '../test/gateway/cluster-node.js';
+import { GatewayNode, readUntil } from '../test/gateway/cluster-node.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../test/store/redis-keys.js';
 import { cpuMeter } from './proc-cpu.js';
 
@@ -43,20 +43,6 @@ interface Running {
   urls: string[];
   simulator: string;
   pids: Record<string, number>;
-}
-
-/** Lines a child prints on stdout, matched until every pattern has a capture. */
-async function readUntil(child: ChildProcess, patterns: RegExp[]): Promise<string[]> {
-  let text = '';
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    text += chunk.toString();
-    const found = patterns.map((p) => p.exec(text)?.[1]);
-    if (found.every((f) => f !== undefined)) {
-      child.stdout?.resume();
-      return found as string[];
-    }
-  }
-  throw new Error(`child exited early: ${text}`);
 }
 
 function redisPid(): Record<string, number> {

@@ -8,6 +8,30 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/**
+ * The first capture of each pattern in what a child prints on stdout, once all have matched. Its stdout
+ * keeps being read afterwards (a closed pipe would kill it with EPIPE on its next line).
+ */
+export function readUntil(child: ChildProcess, patterns: RegExp[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    let done = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (done) return;
+      text += chunk.toString();
+      const found = patterns.map((p) => p.exec(text)?.[1]);
+      if (found.every((f) => f !== undefined)) {
+        done = true;
+        resolve(found as string[]);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (!done)
+        reject(new Error(`child exited (${code ?? signal}) before printing ${patterns.join(', ')}: ${text}`));
+    });
+  });
+}
+
 export interface NodeSettings {
   dir: string;
   nodeId: string;
@@ -57,16 +81,8 @@ export class GatewayNode {
       ['--import', 'tsx', CLI, 'start', '--config', config, '--log-level', 'warn'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    let text = '';
-    for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-      text += chunk.toString();
-      const url = /listening on (\S+)/.exec(text)?.[1];
-      if (url) {
-        child.stdout?.resume();
-        return new GatewayNode(s.nodeId, child, url, s.apiKey);
-      }
-    }
-    throw new Error(`${s.nodeId} exited before listening: ${text}`);
+    const [url] = await readUntil(child, [/listening on (\S+)/]);
+    return new GatewayNode(s.nodeId, child, url, s.apiKey);
   }
 
   async api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

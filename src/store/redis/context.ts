@@ -7,7 +7,7 @@ import { SCRIPTS, type ScriptName } from './scripts.js';
 import { Tx } from './tx.js';
 
 type Arg = string | number | Buffer;
-type ScriptFn = (...args: Arg[]) => Promise<unknown>;
+type ScriptFn = (...args: (Arg | Arg[])[]) => Promise<unknown>;
 
 const MAX_CONFLICTS = 100;
 
@@ -23,13 +23,16 @@ export class RedisContext {
     for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
   }
 
-  /** Runs a script with the store's routing key and prefix first. */
-  run(name: ScriptName, ...args: Arg[]): Promise<unknown> {
+  /**
+   * Runs a script with the store's routing key and prefix first. Long argument lists go in as arrays
+   * (ioredis flattens them): spread into one call, tens of thousands of arguments overflow the stack.
+   */
+  run(name: ScriptName, ...args: (Arg | Arg[])[]): Promise<unknown> {
     return this.fn(name)(this.keys.stats, this.keys.p, ...args);
   }
 
   /** Like run, with bulk replies as Buffers (binary segment contents). */
-  runBuffer(name: ScriptName, ...args: Arg[]): Promise<unknown> {
+  runBuffer(name: ScriptName, ...args: (Arg | Arg[])[]): Promise<unknown> {
     return this.fn(`${name}Buffer`)(this.keys.stats, this.keys.p, ...args);
   }
 
@@ -47,7 +50,7 @@ export class RedisContext {
     for (let n = 0; ; n++) {
       const { tx, result } = await attempt(new Tx());
       if (tx.empty) return result;
-      if ((await this.run('apply', ...tx.args())) === 1) return result;
+      if ((await this.run('apply', tx.args())) === 1) return result;
       if (n >= MAX_CONFLICTS) throw new Error(`store: change kept conflicting (${n} attempts)`);
     }
   }

@@ -34,15 +34,15 @@ export class Keys {
   messagesOf(account: string): string {
     return `${this.p}ls:m:${account}`;
   }
-  /** ZSET due time → `priority|messageId|index`: queued segments not yet in their stream. */
-  due(account: string): string {
-    return `${this.p}due:${account}`;
+  /** ZSET due time → `messageId|index`: queued segments of one priority not yet in its stream. */
+  due(account: string, priority: string | number): string {
+    return `${this.p}due:${account}:${priority}`;
   }
   /** STREAM (consumer group `gw`) of due segments of one account and priority. */
   stream(account: string, priority: string | number): string {
     return `${this.p}q:${account}:${priority}`;
   }
-  /** ZSET of the priorities that have a stream, per account. */
+  /** ZSET of the priorities an account's messages had (each has a due ZSET and a stream). */
   priorities(account: string): string {
     return `${this.p}qp:${account}`;
   }

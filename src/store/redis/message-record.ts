@@ -21,9 +21,8 @@ type Hash = Record<string, string>;
 const num = (v: string | undefined): number | null => (v === undefined || v === '' ? null : Number(v));
 const str = (v: string | undefined): string | null => (v === undefined ? null : v);
 
-/** The queue member of a segment in the due ZSET. */
-export const dueMember = (priority: number | string, id: string, index: number) =>
-  `${priority}|${id}|${index}`;
+/** A segment in its due ZSET and stream entry. */
+export const queueMember = (id: string, index: number) => `${id}|${index}`;
 
 /** The HSET pairs of a new message. */
 export function messagePairs(m: NewMessage): (string | Buffer)[] {
@@ -206,7 +205,7 @@ export class MessageRecord {
   requeue(i: number): void {
     this.dropEntry(i);
     this.setSeg(i, 'st', 'queued');
-    this.tx.zadd(this.keys.due(this.account), Number(this.h.due), dueMember(this.h.pr, this.id, i));
+    this.tx.zadd(this.keys.due(this.account, this.h.pr), Number(this.h.due), queueMember(this.id, i));
   }
 
   setStatus(status: MessageStatus, now: number, error?: string): void {

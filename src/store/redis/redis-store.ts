@@ -111,14 +111,14 @@ export class RedisStore implements Store {
   // ---------- messages ----------
 
   async insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
-    const existing = (await this.ctx.run('insert', '', '', '', ...this.insertArgs(messages))) as string[];
+    const existing = (await this.ctx.run('insert', '', '', '', this.insertArgs(messages))) as string[];
     return this.insertResults(messages, existing);
   }
 
   async insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
     const { pushId, addresses, ...record } = push;
     const json = JSON.stringify({ ...record, pushId, addresses });
-    const reply = await this.ctx.run('insert', pushId, push.account, json, ...this.insertArgs(messages));
+    const reply = await this.ctx.run('insert', pushId, push.account, json, this.insertArgs(messages));
     return reply !== 0;
   }
 
@@ -279,6 +279,7 @@ export class RedisStore implements Store {
     for (const a of accounts) {
       for (const prio of await redis.zrange(this.keys.priorities(a), '0', '-1')) {
         const stream = this.keys.stream(a, prio);
+        if ((await redis.exists(stream)) === 0) continue; // created by the first claim
         const entries = (await redis.xpending(stream, GROUP, '-', '+', 100_000)) as [string, string][];
         for (const [entry, consumer] of entries) if (!alive.has(consumer)) pending.push({ stream, entry });
       }
@@ -318,14 +319,16 @@ export class RedisStore implements Store {
     if (outcomes.length === 0) return Promise.resolve([]);
     const at = outcomes[0].at;
     return this.ctx.atomically(async (tx) => {
-      const records = await this.ctx.records(
-        outcomes.map((o) => o.messageId),
-        tx,
-      );
       const msgIds = outcomes.flatMap((o) => (o.result === 0 && o.msgId !== undefined ? [o.msgId] : []));
+      const [records, raw] = await Promise.all([
+        this.ctx.records(
+          outcomes.map((o) => o.messageId),
+          tx,
+        ),
+        msgIds.length > 0 ? this.ctx.redis.hmget(this.keys.orphans, ...msgIds) : [],
+      ]);
       const orphans = new Map<string, Orphan>();
       if (msgIds.length > 0) {
-        const raw = await this.ctx.redis.hmget(this.keys.orphans, ...msgIds);
         msgIds.forEach((id, k) => {
           tx.expectField(this.keys.orphans, id, raw[k]);
           if (raw[k] !== null) orphans.set(id, JSON.parse(raw[k] as string) as Orphan);

@@ -71,12 +71,12 @@ while j <= n do
   else
     if ref ~= '' then redis.call('HSET', p .. 'refs', ref, id) end
     local seq = redis.call('INCR', p .. 'seq')
-    local key = p .. 'm:' .. id
-    redis.call('HSET', key, 'seq', seq)
-    for k = first, j - 1, 2 do redis.call('HSET', key, ARGV[k], ARGV[k + 1]) end
+    redis.call('HSET', p .. 'm:' .. id, 'seq', seq, unpack(ARGV, first, j - 1))
     redis.call('ZADD', p .. 'ls:m', seq, id)
     redis.call('ZADD', p .. 'ls:m:' .. acct, seq, id)
-    for i = 0, segs - 1 do redis.call('ZADD', p .. 'due:' .. acct, due, prio .. '|' .. id .. '|' .. i) end
+    local dueKey = p .. 'due:' .. acct .. ':' .. prio
+    for i = 0, segs - 1 do redis.call('ZADD', dueKey, due, id .. '|' .. i) end
+    redis.call('ZADD', p .. 'qp:' .. acct, prio, prio)
     if vu ~= '' then redis.call('ZADD', p .. 'exp', vu, id) end
     redis.call('HINCRBY', p .. 'stats', 'st:queued', 1)
     redis.call('HINCRBY', p .. 'stats', 'qs', segs)
@@ -88,34 +88,18 @@ return out
 `;
 
 /**
- * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node):
- * promotes due segments from the due ZSET into their priority's stream (in due order), then, when
- * ARGV[6] is '1', takes over entries pending for at least ARGV[7] ms at consumers whose node heartbeat
- * lapsed, then reads new entries, highest priority first. Stale entries (the segment was cancelled,
- * expired or re-queued since) are acknowledged and skipped; a segment past validUntil stays queued for
- * the expiry sweep. Returns 12 values per job.
+ * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node).
+ * When ARGV[6] is '1', first takes over entries pending for at least ARGV[7] ms at consumers whose node
+ * heartbeat lapsed. Then, highest priority first: promotes due segments of that priority from its due
+ * ZSET into its stream (in due order, no more than this claim can take) and reads new entries. Stale
+ * entries (the segment was cancelled, expired or re-queued since) are acknowledged and skipped; a segment
+ * past validUntil stays queued for the expiry sweep. Returns 12 values per job.
  */
 const CLAIM = `
 local p, me, acct = ARGV[1], ARGV[2], ARGV[3]
 local limit, now = tonumber(ARGV[4]), tonumber(ARGV[5])
 local takeover, minIdle = ARGV[6] == '1', ARGV[7]
 local stats = p .. 'stats'
-local dueKey = p .. 'due:' .. acct
-local prioKey = p .. 'qp:' .. acct
-
-local due = redis.call('ZRANGEBYSCORE', dueKey, '-inf', now, 'LIMIT', 0, 5000)
-for _, member in ipairs(due) do
-  local prio, id, idx = string.match(member, '^(-?%d+)|(.+)|(%d+)$')
-  local key = p .. 'm:' .. id
-  if redis.call('HGET', key, idx .. '.st') == 'queued' then
-    local q = p .. 'q:' .. acct .. ':' .. prio
-    if redis.call('EXISTS', q) == 0 then redis.call('XGROUP', 'CREATE', q, 'gw', '0', 'MKSTREAM') end
-    local entry = redis.call('XADD', q, '*', 'k', id .. '|' .. idx)
-    redis.call('HSET', key, idx .. '.e', entry)
-    redis.call('ZADD', prioKey, prio, prio)
-  end
-  redis.call('ZREM', dueKey, member)
-end
 
 local out = {}
 local jobs = 0
@@ -153,7 +137,11 @@ local function take(q, entry, fields, wanted)
   out[o + 7], out[o + 8], out[o + 9], out[o + 10], out[o + 11], out[o + 12] = f[9], f[10], f[11], f[3] or '', att, f[12]
 end
 
-local prios = redis.call('ZREVRANGE', prioKey, 0, -1)
+local prios = redis.call('ZREVRANGE', p .. 'qp:' .. acct, 0, -1)
+for _, prio in ipairs(prios) do
+  local q = p .. 'q:' .. acct .. ':' .. prio
+  if redis.call('EXISTS', q) == 0 then redis.call('XGROUP', 'CREATE', q, 'gw', '0', 'MKSTREAM') end
+end
 if takeover then
   local t = redis.call('TIME')
   local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -174,7 +162,17 @@ if takeover then
   end
 end
 for _, prio in ipairs(prios) do
+  if jobs >= limit then break end
   local q = p .. 'q:' .. acct .. ':' .. prio
+  local dueKey = p .. 'due:' .. acct .. ':' .. prio
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', dueKey, '-inf', now, 'LIMIT', 0, limit - jobs)) do
+    local id, idx = string.match(member, '^(.+)|(%d+)$')
+    local key = p .. 'm:' .. id
+    if redis.call('HGET', key, idx .. '.st') == 'queued' then
+      redis.call('HSET', key, idx .. '.e', redis.call('XADD', q, '*', 'k', member))
+    end
+    redis.call('ZREM', dueKey, member)
+  end
   while jobs < limit do
     local res = redis.call('XREADGROUP', 'GROUP', 'gw', me, 'COUNT', limit - jobs, 'STREAMS', q, '>')
     if not res then break end
