@@ -85,10 +85,19 @@ export function textOf(el: XmlElement): string {
   return el.children.filter((n): n is string => typeof n === 'string').join('');
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
 
+/** Escapes markup and the whitespace an XML parser would normalize in attribute values. */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ESCAPES[c]);
+  return s.replace(/[&<>"\t\n\r]/g, (c) => ESCAPES[c]);
 }
 
 /** Writes an element; with `indent`, each child element goes on its own line. */
