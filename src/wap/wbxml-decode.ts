@@ -25,11 +25,6 @@ class Reader {
     return this.buf[this.at++];
   }
 
-  peek(): number {
-    if (this.at >= this.buf.length) throw new WapDecodeError(`WBXML truncated at byte ${this.at}`);
-    return this.buf[this.at];
-  }
-
   /** mb_u_int32: 7 bits per byte, high bit = more follow (WAP-192 §5.1). */
   mbUint(): number {
     let value = 0;

@@ -81,10 +81,6 @@ export function childElements(el: XmlElement): XmlElement[] {
   return el.children.filter((n): n is XmlElement => typeof n !== 'string');
 }
 
-export function textOf(el: XmlElement): string {
-  return el.children.filter((n): n is string => typeof n === 'string').join('');
-}
-
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
