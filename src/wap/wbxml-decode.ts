@@ -67,7 +67,11 @@ function tableString(ctx: Context, offset: number): string {
 function stringToken(ctx: Context, token: number): string | undefined {
   if (token === WB.STR_I) return ctx.r.cString();
   if (token === WB.STR_T) return tableString(ctx, ctx.r.mbUint());
-  if (token === WB.ENTITY) return String.fromCodePoint(ctx.r.mbUint());
+  if (token === WB.ENTITY) {
+    const code = ctx.r.mbUint();
+    if (code > 0x10ffff) throw new WapDecodeError(`ENTITY ${code} is not a character`);
+    return String.fromCodePoint(code);
+  }
   return undefined;
 }
 
