@@ -8,12 +8,16 @@ import { handleError } from './errors.js';
 import { compatRoutes } from './routes/compat.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { papRoutes } from './routes/pap.js';
+import { pushRoutes } from './routes/pushes.js';
 
 export interface HttpOptions {
   apiKeys: string[];
   rateLimit: number;
   bodyLimit: number;
   logger: Logger;
+  /** The PAP endpoint (default `/pap`, no trusted networks). */
+  pap?: { path: string; trustedNetworks: string[] };
 }
 
 /** The gateway's HTTP API: REST under /api/v1, the cmpp-gateway compatible /submit, health, OpenAPI at /docs. */
@@ -37,6 +41,7 @@ export async function buildApp(gateway: Gateway, o: HttpOptions): Promise<Fastif
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   healthRoutes(app, gateway);
+  await papRoutes(app, gateway, { path: '/pap', trustedNetworks: [], ...o.pap, apiKeys: o.apiKeys });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',
@@ -44,6 +49,7 @@ export async function buildApp(gateway: Gateway, o: HttpOptions): Promise<Fastif
     );
     messageRoutes(api, gateway, Math.max(o.bodyLimit, 64 * 1024 * 1024));
     compatRoutes(api, gateway);
+    pushRoutes(api, gateway);
   });
   return app;
 }

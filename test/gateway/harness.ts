@@ -156,6 +156,7 @@ export interface HarnessOptions {
   /** Laid over the gateway account defaults. */
   account?: Partial<AccountConfig>;
   http?: Partial<GatewayConfig['http']>;
+  pap?: Partial<GatewayConfig['pap']>;
   /** Give the account a webhook receiver (default true). */
   webhook?: boolean;
   /** Do not start the simulator / gateway at once. */
@@ -249,6 +250,7 @@ export class Harness {
       },
       store: `sqlite:${this.dbPath}`,
       webhooks,
+      pap: { path: '/pap', trustedNetworks: [], senderName: 'cmppgw-test', ...this.options.pap },
       reportWaitMs: 60_000,
     };
   }
@@ -259,7 +261,7 @@ export class Harness {
     const gateway = new Gateway(config, new SqliteStore(this.dbPath), silent);
     this.gateway = gateway;
     await gateway.start();
-    this.app = await buildApp(gateway, { ...config.http, logger: silent });
+    this.app = await buildApp(gateway, { ...config.http, pap: config.pap, logger: silent });
     this.url = await this.app.listen({ host: '127.0.0.1', port: 0 });
   }
 
