@@ -168,6 +168,13 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     expect(doc.xml).toContain('href="http://www.example.com/wap/news"');
     expect(doc.xml).toContain('You have 4 new emails');
     expect(doc.xml).toContain('action="signal-high"');
+    // The simulator shows what arrived, decoded.
+    const [logged] = await h.submits('13900000001');
+    expect(logged.wapPush).toMatchObject({
+      contentType: 'application/vnd.wap.sic',
+      document: { kind: 'si' },
+    });
+    expect(logged.wapPush.document.xml).toContain('You have 4 new emails');
 
     await waitFor(
       async () => stateIn((await status('p1@pi.example.com')).xml) === 'delivered',
@@ -197,6 +204,11 @@ describe('PPG: PAP 2.0 over the gateway', () => {
       expect(s.udh.toString('hex')).toBe(`0b05040b8423f00003${ref.toString(16).padStart(2, '0')}030${i + 1}`);
       expect(s.udh.length + s.ud.length).toBeLessThanOrEqual(140);
     });
+    expect((await h.submits('13900000002')).map((s: Json) => s.wapPush)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const wsp = decodeWspPush(Buffer.concat(segments.map((s) => s.ud)));
     expect(decodeWbxml(wsp.body).xml).toContain(text);
   });
