@@ -174,7 +174,7 @@ describe('PPG: PAP 2.0 over the gateway', () => {
       contentType: 'application/vnd.wap.sic',
       document: { kind: 'si' },
     });
-    expect(logged.wapPush.document.xml).toContain('You have 4 new emails');
+    expect(logged.wapPush?.document?.xml).toContain('You have 4 new emails');
 
     await waitFor(
       async () => stateIn((await status('p1@pi.example.com')).xml) === 'delivered',
