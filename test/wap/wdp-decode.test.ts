@@ -9,7 +9,7 @@ const { vectors } = JSON.parse(readFileSync('/work/shared/vectors/wap-push.json'
 describe('readPushSms: a binary SMS read as a WAP push', () => {
   it.each(vectors.filter((v) => v.udh_hex.length === 14))('$name: content type and document', (v) => {
     const push = readPushSms(Buffer.from(v.udh_hex + v.ud_hex, 'hex'));
-    expect(push?.contentType).toBe(v.content_type.replace('text/vnd.wap.', 'application/vnd.wap.') + 'c');
+    expect(push?.contentType).toBe(`${v.content_type.replace('text/vnd.wap.', 'application/vnd.wap.')}c`);
     expect(push?.document?.kind).toBe(v.content_type.endsWith('si') ? 'si' : 'sl');
   });
 
