@@ -462,6 +462,21 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     expect(again.code).toBe(2007);
     const push = (await h.api('GET', '/api/v1/pushes/p-dup')).body;
     expect(push.addresses.map((a: Json) => a.address)).toEqual([address('13900000091')]);
+    // A replacement under a reused push-id is refused before it cancels anything.
+    const later = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await pap(
+      h,
+      multipart(
+        pushMessage('p-held2', [address('13900000093')], ` deliver-after-timestamp="${later}"`),
+        si('x'),
+      ),
+    );
+    const replace = await pap(
+      h,
+      multipart(pushMessage('p-dup', [address('13900000093')], ' replace-push-id="p-held2"'), si('y')),
+    );
+    expect(replace.code).toBe(2007);
+    expect(stateIn((await status('p-held2')).xml)).toBe('pending');
   });
 
   it('Push Initiators: Bearer or Basic (key as password) or a trusted network; otherwise 401 with PAP 2001', async () => {
