@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type StartFlags } from '../gateway/config-load.js';
 import { Gateway } from '../gateway/gateway.js';
+import { createLogger } from '../gateway/logging.js';
 import { buildApp } from '../http/app.js';
 import { openStore } from '../store/open.js';
 import { newDemoKey, startDemoSimulator } from './demo.js';
@@ -30,7 +30,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
-      const logger = pino({ level: flags.logLevel });
+      const logger = createLogger(flags.logLevel);
       const demo =
         config.accounts.length === 0
           ? await startDemoSimulator(config.demo ?? { links: 1, reportDelayMs: [1000, 3000] }, logger)

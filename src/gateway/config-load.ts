@@ -73,6 +73,8 @@ function version(key: string, v: unknown): CmppVersion {
   }
 }
 
+const isLoopback = (host: string) => /^(127\.|::1$|localhost$)/.test(host);
+
 /** CMPPGW_ACCOUNT_<NAME>_SECRET: secrets stay out of config files. */
 const secretVar = (name: string) => `CMPPGW_ACCOUNT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
 
@@ -165,16 +167,21 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       .filter(Boolean) ??
     flags.apiKey ??
     (Array.isArray(http.apiKeys) ? http.apiKeys.map((k, i) => str(`http.apiKeys[${i}]`, k)) : []);
+  const httpHost = flags.httpHost ?? str('http.host', http.host, '127.0.0.1');
+  const metricsAuth = str('http.metricsAuth', http.metricsAuth, isLoopback(httpHost) ? 'open' : 'apiKey');
+  if (metricsAuth !== 'open' && metricsAuth !== 'apiKey')
+    throw new ConfigError('http.metricsAuth', `must be open or apiKey, got "${metricsAuth}"`);
   const defaultWebhook = webhooks.url === undefined ? undefined : str('webhooks.url', webhooks.url);
   for (const a of accounts) a.webhookUrl ??= defaultWebhook;
   return {
     accounts,
     http: {
-      host: flags.httpHost ?? str('http.host', http.host, '127.0.0.1'),
+      host: httpHost,
       port: int('http.port', flags.httpPort ?? http.port, 8080, 0, 65535),
       apiKeys: keys,
       rateLimit: int('http.rateLimit', http.rateLimit, 0),
       bodyLimit: int('http.bodyLimit', http.bodyLimit, 1024 * 1024, 1024),
+      metricsAuth,
     },
     store: env.CMPPGW_STORE ?? flags.store ?? str('store', raw.store, 'sqlite:./data/cmppgw.db'),
     webhooks: {
