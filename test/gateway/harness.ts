@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { AccountConfig, GatewayConfig } from '../../src/gateway/config.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { buildApp } from '../../src/http/app.js';
@@ -158,6 +158,8 @@ export interface HarnessOptions {
   http?: Partial<GatewayConfig['http']>;
   /** Give the account a webhook receiver (default true). */
   webhook?: boolean;
+  /** The gateway's logger (default: silent). */
+  logger?: Logger;
   /** Do not start the simulator / gateway at once. */
   startGateway?: boolean;
 }
@@ -256,10 +258,11 @@ export class Harness {
   /** A Gateway (and its app on a new port) over the harness's DB file. */
   async startGateway(): Promise<void> {
     const config = this.config();
-    const gateway = new Gateway(config, new SqliteStore(this.dbPath), silent);
+    const logger = this.options.logger ?? silent;
+    const gateway = new Gateway(config, new SqliteStore(this.dbPath), logger);
     this.gateway = gateway;
     await gateway.start();
-    this.app = await buildApp(gateway, { ...config.http, logger: silent });
+    this.app = await buildApp(gateway, { ...config.http, logger });
     this.url = await this.app.listen({ host: '127.0.0.1', port: 0 });
   }
 
