@@ -49,6 +49,8 @@ export interface TelemetryEvents {
   link: [LinkView];
   message: [{ id: string; status: string }];
   mo: [{ id: string; account: string }];
+  /** A webhook attempt ended (`id`: the message's or the MO's). */
+  webhook: [{ type: string; id: string; ok: boolean }];
 }
 
 interface WatchedLink {
@@ -78,7 +80,7 @@ export class Telemetry implements StoreObserver {
   private readonly tracing = new Map<string, { level: TraceLevel; log: Logger }>();
   private readonly reportsByStat: Record<string, number> = {};
   /** Claimed webhooks: whose and what they are, until their attempt is recorded. */
-  private readonly webhooks = new Map<number, { account: string; type: string }>();
+  private readonly webhooks = new Map<number, { account: string; type: string; id: string }>();
   private stats?: { at: number; value: Promise<StoreStats> };
   private timer?: NodeJS.Timeout;
 
@@ -271,20 +273,26 @@ export class Telemetry implements StoreObserver {
 
   webhooksClaimed(jobs: WebhookJob[]): void {
     for (const job of jobs) {
-      let event: { account?: unknown; type?: unknown } = {};
+      let event: { account?: unknown; type?: unknown; id?: unknown } = {};
       try {
         event = JSON.parse(job.body);
       } catch {
         // a body we did not write: counted without account and type
       }
-      this.webhooks.set(job.id, { account: String(event.account ?? ''), type: String(event.type ?? '') });
+      this.webhooks.set(job.id, {
+        account: String(event.account ?? ''),
+        type: String(event.type ?? ''),
+        id: String(event.id ?? ''),
+      });
     }
   }
 
   webhookDone(id: number, error?: string): void {
-    const labels = this.webhooks.get(id) ?? { account: '', type: '' };
+    const job = this.webhooks.get(id) ?? { account: '', type: '', id: '' };
     this.webhooks.delete(id);
+    const labels = { account: job.account, type: job.type };
     this.metrics.webhookAttempts.inc(labels);
     if (error !== undefined) this.metrics.webhookFailures.inc(labels);
+    this.events.emit('webhook', { type: job.type, id: job.id, ok: error === undefined });
   }
 }

@@ -7,7 +7,7 @@ export const EVENTS_PATH = '/api/v1/events';
 /**
  * GET /api/v1/events: the dashboard's live feed as Server-Sent Events. First a `snapshot` (links, store
  * counts, the last minutes of throughput), then a `tick` every second, `link` on every link state change,
- * `message` when a message changes state and `mo` when one arrives. It needs the API key like the rest of
+ * `message` when a message changes state, `mo` when one arrives and `webhook` when a webhook attempt ends. It needs the API key like the rest of
  * /api/v1 (the dashboard reads it with fetch, so the key travels in a header, never in the URL).
  */
 export function eventRoutes(app: FastifyInstance, telemetry: Telemetry): void {
@@ -27,7 +27,7 @@ export function eventRoutes(app: FastifyInstance, telemetry: Telemetry): void {
     const send = (event: string, data: unknown) =>
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('snapshot', snapshot);
-    const names: (keyof TelemetryEvents)[] = ['tick', 'link', 'message', 'mo'];
+    const names: (keyof TelemetryEvents)[] = ['tick', 'link', 'message', 'mo', 'webhook'];
     const listeners = names.map((name) => [name, (data: unknown) => send(name, data)] as const);
     for (const [name, fn] of listeners) telemetry.events.on(name, fn);
     open.add(res);
