@@ -85,7 +85,7 @@ export class WebhookSender {
       const res = await fetch(job.url, {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': job.contentType,
           'x-cmppgw-signature': signBody(this.options.secret, job.body),
           'x-cmppgw-attempt': String(job.attempts),
         },

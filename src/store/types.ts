@@ -44,6 +44,8 @@ export interface NewMessage {
   priority: number;
   segments: NewSegment[];
   createdAt: number;
+  /** The WAP push (PAP push-id) this message carries, if any. */
+  pushId?: string;
 }
 
 export interface SegmentView {
@@ -74,6 +76,7 @@ export interface MessageView {
   error: string | null;
   createdAt: number;
   updatedAt: number;
+  pushId: string | null;
   segments: SegmentView[];
 }
 
@@ -130,6 +133,8 @@ export interface WebhookEvent {
   eventKey: string;
   url: string;
   body: string;
+  /** Default `application/json`; PAP result notifications are `application/xml`. */
+  contentType?: string;
 }
 
 /** Called inside the transaction for every message that became final: the webhook to queue, if any. */
@@ -171,6 +176,7 @@ export interface WebhookJob {
   id: number;
   url: string;
   body: string;
+  contentType: string;
   attempts: number;
   createdAt: number;
 }
@@ -206,8 +212,34 @@ export interface MessageFilter {
   limit: number;
 }
 
+/** A WAP push (PAP push-message): one message per address, each sent through the normal pipeline. */
+export interface NewPush {
+  /** The PI's push-id: unique, a second push with the same id is refused. */
+  pushId: string;
+  account: string;
+  /** The content type as sent over the air (e.g. application/vnd.wap.sic). */
+  contentType: string;
+  /** ppg-notify-requested-to: where result notifications go; null when none was asked for. */
+  notifyTo: string | null;
+  deliverBefore: number | null;
+  deliverAfter: number | null;
+  createdAt: number;
+  /** Each address as the PI wrote it, and the message that carries the push to it. */
+  addresses: { address: string; messageId: string }[];
+}
+
+export interface PushAddressView {
+  address: string;
+  messageId: string;
+  status: MessageStatus;
+  updatedAt: number;
+}
+
+export type PushView = Omit<NewPush, 'addresses'> & { addresses: PushAddressView[] };
+
 export interface StoreStats {
   messagesByStatus: Record<string, number>;
+  pushes: number;
   queuedSegments: number;
   webhooksPending: number;
   mo: number;
@@ -254,8 +286,23 @@ export interface Store {
   completeMoGroups(): Promise<MoPart[][]>;
   listMo(filter: { account?: string; since?: number; cursor?: string; limit: number }): Promise<Page<MoView>>;
 
+  /**
+   * Stores a push record and its messages (`pushId` set on each) in one commit; false, storing nothing,
+   * when a push with that push-id exists.
+   */
+  insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean>;
+  getPush(pushId: string): Promise<PushView | undefined>;
+  /** Newest first. */
+  listPushes(filter: { account?: string; cursor?: string; limit: number }): Promise<Page<PushView>>;
+
   /** Queues a webhook once per event key; false when that event was queued before. */
-  enqueueWebhook(eventKey: string, url: string, body: string, now: number): Promise<boolean>;
+  enqueueWebhook(
+    eventKey: string,
+    url: string,
+    body: string,
+    now: number,
+    contentType?: string,
+  ): Promise<boolean>;
   claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]>;
   webhookDelivered(id: number, at: number): Promise<void>;
   webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void>;

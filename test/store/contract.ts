@@ -9,6 +9,7 @@ import type {
   MoPart,
   NewMessage,
   NewMo,
+  NewPush,
   NewSegment,
   SegmentJob,
   Store,
@@ -230,6 +231,7 @@ export function describeStoreContract(
           error: null,
           createdAt: T0,
           updatedAt: T0,
+          pushId: null,
           segments: [0, 1, 2].map((index) => ({
             index,
             msgId: null,
@@ -878,6 +880,7 @@ export function describeStoreContract(
             id: jobs[0].id,
             url: HOOK,
             body: JSON.stringify({ id: m.id, status: 'delivered' }),
+            contentType: 'application/json',
             attempts: 1,
             createdAt: T0 + 2,
           },
@@ -1339,7 +1342,13 @@ export function describeStoreContract(
         await store.enqueueWebhook('mo:abc', HOOK, body('abc', 'received'), T0);
         expect(await store.claimWebhooks(T0 - 1, 10, LEASE)).toEqual([]);
         const [job] = await store.claimWebhooks(T0, 10, LEASE);
-        expect(job).toMatchObject({ url: HOOK, body: body('abc', 'received'), attempts: 1, createdAt: T0 });
+        expect(job).toMatchObject({
+          url: HOOK,
+          body: body('abc', 'received'),
+          contentType: 'application/json',
+          attempts: 1,
+          createdAt: T0,
+        });
         expect(typeof job.id).toBe('number');
         expect(await store.claimWebhooks(T0 + 1, 10, LEASE)).toEqual([]);
         expect(await store.claimWebhooks(T0 + LEASE - 1, 10, LEASE)).toEqual([]);
@@ -1404,13 +1413,137 @@ export function describeStoreContract(
       });
     });
 
+    describe('webhook content type', () => {
+      it('a PAP notification keeps its content type, queued directly or by the onFinal hook', async () => {
+        const xml = '<?xml version="1.0"?><pap/>';
+        await store.enqueueWebhook('pap:1', HOOK, xml, T0, 'application/xml');
+        await insert({ report: false });
+        const [job] = await store.claimSegments(ACCT_A, 1, T0);
+        await store.recordSubmits(
+          [{ messageId: job.messageId, index: 0, msgId: nextMsgId(), result: 0, at: T0 }],
+          (v) => ({ eventKey: `pap:${v.id}`, url: HOOK, body: xml, contentType: 'application/xml' }),
+        );
+        const jobs = await store.claimWebhooks(T0 + 1, 10, 1000);
+        expect(jobs.map((j) => [j.body, j.contentType])).toEqual([
+          [xml, 'application/xml'],
+          [xml, 'application/xml'],
+        ]);
+      });
+    });
+
+    describe('push records', () => {
+      const SIC = 'application/vnd.wap.sic';
+
+      function pushOf(pushId: string, tos: string[], spec: Partial<NewPush> = {}) {
+        const messages = tos.map((to) => ({
+          ...newMessage({ to, binary: true, callbackUrl: null }),
+          pushId,
+        }));
+        const push: NewPush = {
+          pushId,
+          account: ACCT_A,
+          contentType: SIC,
+          notifyTo: 'http://pi.example.com/notify',
+          deliverBefore: T0 + 60 * MINUTE,
+          deliverAfter: null,
+          createdAt: T0,
+          addresses: messages.map((m) => ({
+            address: `WAPPUSH=+86${m.to}/TYPE=PLMN@ppg.example.com`,
+            messageId: m.id,
+          })),
+          ...spec,
+        };
+        return { push, messages };
+      }
+
+      it('insertPush stores the record and its messages; getPush shows each address with its status', async () => {
+        const { push, messages } = pushOf('push-0001@pi.example.com', ['13800000001', '13800000002']);
+        expect(await store.insertPush(push, messages)).toBe(true);
+        const view = await store.getPush(push.pushId);
+        expect(view).toEqual({
+          ...push,
+          addresses: push.addresses.map((a) => ({ ...a, status: 'queued', updatedAt: T0 })),
+        });
+        const m = await get(messages[0].id);
+        expect(m.pushId).toBe(push.pushId);
+        expect(m.segments).toHaveLength(1);
+        expect((await store.stats()).pushes).toBe(1);
+        expect((await store.stats()).queuedSegments).toBe(2);
+      });
+
+      it('addresses follow their messages through sending, reports and cancellation', async () => {
+        const { push, messages } = pushOf('push-0002@pi.example.com', [
+          '13800000001',
+          '13800000002',
+          '13800000003',
+        ]);
+        await store.insertPush(push, messages);
+        const [job] = await store.claimSegments(ACCT_A, 1, T0 + 1);
+        const msgId = nextMsgId();
+        await store.recordSubmits([{ messageId: job.messageId, index: 0, msgId, result: 0, at: T0 + 2 }]);
+        await store.recordReports([reportFor(msgId, 'DELIVRD', T0 + 3)]);
+        const cancelled = messages.find((m) => m.id !== job.messageId)!;
+        expect(await store.cancelMessage(cancelled.id, T0 + 4)).toBe('cancelled');
+        const view = (await store.getPush(push.pushId))!;
+        const statusOf = (id: string) => view.addresses.find((a) => a.messageId === id);
+        expect(statusOf(job.messageId)).toMatchObject({ status: 'delivered', updatedAt: T0 + 3 });
+        expect(statusOf(cancelled.id)).toMatchObject({ status: 'cancelled', updatedAt: T0 + 4 });
+        expect(view.addresses.map((a) => a.messageId)).toEqual(messages.map((m) => m.id));
+      });
+
+      it('a second push with the same push-id stores nothing', async () => {
+        const first = pushOf('push-dup', ['13800000001']);
+        expect(await store.insertPush(first.push, first.messages)).toBe(true);
+        const again = pushOf('push-dup', ['13800000009']);
+        expect(await store.insertPush(again.push, again.messages)).toBe(false);
+        expect(await store.getMessage(again.messages[0].id)).toBeUndefined();
+        expect((await store.getPush('push-dup'))!.addresses.map((a) => a.messageId)).toEqual([
+          first.messages[0].id,
+        ]);
+        expect((await store.stats()).queuedSegments).toBe(1);
+      });
+
+      it('getPush of an unknown id → undefined', async () => {
+        expect(await store.getPush('nope')).toBeUndefined();
+      });
+
+      it('listPushes: newest first, account filter, cursor pagination', async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          const { push, messages } = pushOf(`p-${i}`, [`1380000000${i}`], {
+            account: i % 2 ? ACCT_B : ACCT_A,
+            createdAt: T0 + i,
+          });
+          await store.insertPush(
+            push,
+            messages.map((m) => ({ ...m, account: push.account })),
+          );
+          ids.push(push.pushId);
+        }
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listPushes({ limit: 3, cursor });
+          seen.push(...page.items.map((p) => p.pushId));
+          cursor = page.next ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual([...ids].reverse());
+        const b = await store.listPushes({ account: ACCT_B, limit: 10 });
+        expect(b.items.map((p) => p.pushId)).toEqual(['p-5', 'p-3', 'p-1']);
+        expect(b.items[0].addresses).toHaveLength(1);
+        expect(b.next).toBeNull();
+      });
+    });
+
     // ---------- stats ----------
 
     describe('stats', () => {
       it('an empty store', async () => {
         const s = await store.stats();
         expect(nonZero(s.messagesByStatus)).toEqual({});
-        expect([s.queuedSegments, s.webhooksPending, s.mo, s.orphanReports]).toEqual([0, 0, 0, 0]);
+        expect([s.queuedSegments, s.webhooksPending, s.mo, s.orphanReports, s.pushes]).toEqual([
+          0, 0, 0, 0, 0,
+        ]);
       });
 
       it('figures after a scenario', async () => {

@@ -110,4 +110,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhooks_due ON webhooks (next_attempt_at) WHERE status = 'pending';
   `,
+  `
+  ALTER TABLE messages ADD COLUMN push_id TEXT;
+  ALTER TABLE webhooks ADD COLUMN content_type TEXT NOT NULL DEFAULT 'application/json';
+  CREATE TABLE pushes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    push_id TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    notify_to TEXT,
+    deliver_before INTEGER,
+    deliver_after INTEGER,
+    created_at INTEGER NOT NULL,
+    -- JSON [{ address, messageId }], in the PI's order
+    addresses TEXT NOT NULL
+  );
+  `,
 ];

@@ -13,7 +13,9 @@ import type {
   MoView,
   NewMessage,
   NewMo,
+  NewPush,
   Page,
+  PushView,
   SegmentJob,
   SegmentView,
   Store,
@@ -49,6 +51,19 @@ interface MessageRow {
   error: string | null;
   created_at: number;
   updated_at: number;
+  push_id: string | null;
+}
+
+interface PushRow {
+  seq: number;
+  push_id: string;
+  account: string;
+  content_type: string;
+  notify_to: string | null;
+  deliver_before: number | null;
+  deliver_after: number | null;
+  created_at: number;
+  addresses: string;
 }
 
 interface SegmentRow {
@@ -88,6 +103,8 @@ const partOf = (r: PartRow): MoPart => ({
 /** A segment in a final state is never changed again (a late report, a repeated SUBMIT_RESP). */
 const NOT_FINAL = `status NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
 
+const JSON_TYPE = 'application/json';
+
 const cursorOf = (seq: number) => String(seq);
 
 function parseCursor(cursor: string | undefined): number {
@@ -117,9 +134,9 @@ export class SqliteStore implements Store {
     this.q = {
       insertMessage:
         db.prepare(`INSERT INTO messages (id, account, client_ref, recipient, src_id, text, binary_hex,
-        encoding, msg_fmt, report, callback_url, valid_until, send_at, priority, segment_count, status, created_at, updated_at)
-        VALUES (@id, @account, @clientRef, @to, @srcId, @text, @binaryHex, @encoding, @msgFmt, @report, @callbackUrl,
-        @validUntil, @sendAt, @priority, @segmentCount, 'queued', @createdAt, @createdAt)`),
+        encoding, msg_fmt, report, callback_url, valid_until, send_at, priority, segment_count, status, created_at, updated_at,
+        push_id) VALUES (@id, @account, @clientRef, @to, @srcId, @text, @binaryHex, @encoding, @msgFmt, @report, @callbackUrl,
+        @validUntil, @sendAt, @priority, @segmentCount, 'queued', @createdAt, @createdAt, @pushId)`),
       insertSegment:
         db.prepare(`INSERT INTO segments (message_id, idx, account, content, tp_udhi, status, priority, due_at)
         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
@@ -192,10 +209,15 @@ export class SqliteStore implements Store {
       partConsumed: db.prepare('SELECT 1 FROM mo_consumed_parts WHERE account = ? AND ismg_msg_id = ?'),
       completeGroups: db.prepare(`SELECT account, group_key FROM mo_parts GROUP BY account, group_key
         HAVING count(*) = max(total)`),
+      insertPush:
+        db.prepare(`INSERT OR IGNORE INTO pushes (push_id, account, content_type, notify_to, deliver_before,
+        deliver_after, created_at, addresses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      pushById: db.prepare('SELECT * FROM pushes WHERE push_id = ?'),
+      messageState: db.prepare('SELECT status, updated_at FROM messages WHERE id = ?'),
       insertWebhook:
-        db.prepare(`INSERT OR IGNORE INTO webhooks (event_key, url, body, status, next_attempt_at, created_at)
-        VALUES (?, ?, ?, 'pending', ?, ?)`),
-      dueWebhooks: db.prepare(`SELECT id, url, body, attempts, created_at FROM webhooks
+        db.prepare(`INSERT OR IGNORE INTO webhooks (event_key, url, body, status, next_attempt_at, created_at,
+        content_type) VALUES (?, ?, ?, 'pending', ?, ?, ?)`),
+      dueWebhooks: db.prepare(`SELECT id, url, body, content_type, attempts, created_at FROM webhooks
         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
       leaseWebhook: db.prepare(
         'UPDATE webhooks SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?',
@@ -219,29 +241,61 @@ export class SqliteStore implements Store {
   }
 
   insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
-    return this.commit.run(() =>
-      messages.map((m) => {
-        if (m.clientRef !== undefined) {
-          const existing = this.q.messageByRef.get(m.account, m.clientRef, m.to) as MessageRow | undefined;
-          if (existing) return { message: this.view(existing), created: false };
-        }
-        this.q.insertMessage.run({
-          ...m,
-          clientRef: m.clientRef ?? null,
-          text: m.text ?? null,
-          binaryHex: m.binaryHex ?? null,
-          report: m.report ? 1 : 0,
-          callbackUrl: m.callbackUrl ?? null,
-          validUntil: m.validUntil ?? null,
-          sendAt: m.sendAt ?? null,
-          segmentCount: m.segments.length,
-        });
-        const due = m.sendAt ?? m.createdAt;
-        m.segments.forEach((s, i) => {
-          this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
-        });
-        return { message: this.freshView(m), created: true };
-      }),
+    return this.commit.run(() => this.insertAll(messages));
+  }
+
+  private insertAll(messages: NewMessage[]): { message: MessageView; created: boolean }[] {
+    return messages.map((m) => {
+      if (m.clientRef !== undefined) {
+        const existing = this.q.messageByRef.get(m.account, m.clientRef, m.to) as MessageRow | undefined;
+        if (existing) return { message: this.view(existing), created: false };
+      }
+      this.q.insertMessage.run({
+        ...m,
+        clientRef: m.clientRef ?? null,
+        text: m.text ?? null,
+        binaryHex: m.binaryHex ?? null,
+        report: m.report ? 1 : 0,
+        callbackUrl: m.callbackUrl ?? null,
+        validUntil: m.validUntil ?? null,
+        sendAt: m.sendAt ?? null,
+        segmentCount: m.segments.length,
+        pushId: m.pushId ?? null,
+      });
+      const due = m.sendAt ?? m.createdAt;
+      m.segments.forEach((s, i) => {
+        this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
+      });
+      return { message: this.freshView(m), created: true };
+    });
+  }
+
+  insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
+    return this.commit.run(() => {
+      const stored = this.q.insertPush.run(
+        push.pushId,
+        push.account,
+        push.contentType,
+        push.notifyTo,
+        push.deliverBefore,
+        push.deliverAfter,
+        push.createdAt,
+        JSON.stringify(push.addresses),
+      );
+      if (stored.changes === 0) return false;
+      this.insertAll(messages);
+      return true;
+    });
+  }
+
+  async getPush(pushId: string): Promise<PushView | undefined> {
+    const row = this.q.pushById.get(pushId) as PushRow | undefined;
+    return row && this.pushView(row);
+  }
+
+  async listPushes(f: { account?: string; cursor?: string; limit: number }): Promise<Page<PushView>> {
+    return this.page<PushRow, PushView>('pushes', [['account = ?', f.account]], f.cursor, f.limit, (r) =>
+      this.pushView(r),
     );
   }
 
@@ -397,8 +451,7 @@ export class SqliteStore implements Store {
         this.q.dropParts.run(completes.account, completes.groupKey);
       }
       const stored = this.q.insertMo.run(mo).changes === 1;
-      if (stored && webhook)
-        this.q.insertWebhook.run(webhook.eventKey, webhook.url, webhook.body, mo.receivedAt, mo.receivedAt);
+      if (stored && webhook) this.queueWebhook(webhook, mo.receivedAt);
       return stored;
     });
   }
@@ -463,7 +516,7 @@ export class SqliteStore implements Store {
    * absent or empty filter is no filter), and the cursor of the next page.
    */
   private page<R extends { seq: number }, T>(
-    table: 'messages' | 'mo',
+    table: 'messages' | 'mo' | 'pushes',
     conditions: [string, unknown][],
     cursor: string | undefined,
     limit: number,
@@ -486,8 +539,16 @@ export class SqliteStore implements Store {
     };
   }
 
-  enqueueWebhook(eventKey: string, url: string, body: string, now: number): Promise<boolean> {
-    return this.commit.run(() => this.q.insertWebhook.run(eventKey, url, body, now, now).changes === 1);
+  enqueueWebhook(
+    eventKey: string,
+    url: string,
+    body: string,
+    now: number,
+    contentType = JSON_TYPE,
+  ): Promise<boolean> {
+    return this.commit.run(
+      () => this.q.insertWebhook.run(eventKey, url, body, now, now, contentType).changes === 1,
+    );
   }
 
   claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]> {
@@ -496,6 +557,7 @@ export class SqliteStore implements Store {
         id: number;
         url: string;
         body: string;
+        content_type: string;
         attempts: number;
         created_at: number;
       }[];
@@ -504,6 +566,7 @@ export class SqliteStore implements Store {
         id: r.id,
         url: r.url,
         body: r.body,
+        contentType: r.content_type,
         attempts: r.attempts + 1,
         createdAt: r.created_at,
       }));
@@ -558,6 +621,7 @@ export class SqliteStore implements Store {
       queuedSegments: one("SELECT count(*) AS n FROM segments WHERE status = 'queued'"),
       webhooksPending: one("SELECT count(*) AS n FROM webhooks WHERE status = 'pending'"),
       mo: one('SELECT count(*) AS n FROM mo'),
+      pushes: one('SELECT count(*) AS n FROM pushes'),
       orphanReports: one('SELECT count(*) AS n FROM orphan_reports'),
     };
   }
@@ -573,6 +637,27 @@ export class SqliteStore implements Store {
   private applyReport(messageId: string, index: number, stat: string, at: number): void {
     const status = statToStatus(stat);
     if (status) this.q.applyReport.run(status, stat, at, messageId, index);
+  }
+
+  private queueWebhook(event: WebhookEvent, now: number): void {
+    this.q.insertWebhook.run(event.eventKey, event.url, event.body, now, now, event.contentType ?? JSON_TYPE);
+  }
+
+  private pushView(row: PushRow): PushView {
+    const addresses = JSON.parse(row.addresses) as { address: string; messageId: string }[];
+    return {
+      pushId: row.push_id,
+      account: row.account,
+      contentType: row.content_type,
+      notifyTo: row.notify_to,
+      deliverBefore: row.deliver_before,
+      deliverAfter: row.deliver_after,
+      createdAt: row.created_at,
+      addresses: addresses.map((a) => {
+        const m = this.q.messageState.get(a.messageId) as { status: MessageStatus; updated_at: number };
+        return { ...a, status: m.status, updatedAt: m.updated_at };
+      }),
+    };
   }
 
   private statuses(id: string): MessageStatus[] {
@@ -604,7 +689,7 @@ export class SqliteStore implements Store {
       if (!final) continue;
       finals.push(final);
       const event = onFinal?.(this.view(this.q.messageById.get(id) as MessageRow));
-      if (event) this.q.insertWebhook.run(event.eventKey, event.url, event.body, now, now);
+      if (event) this.queueWebhook(event, now);
     }
     return finals;
   }
@@ -639,6 +724,7 @@ export class SqliteStore implements Store {
       error: row.error,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      pushId: row.push_id,
       segments,
     };
   }
@@ -663,6 +749,7 @@ export class SqliteStore implements Store {
       error: null,
       createdAt: m.createdAt,
       updatedAt: m.createdAt,
+      pushId: m.pushId ?? null,
       segments: m.segments.map((_, index) => ({
         index,
         msgId: null,
