@@ -5,9 +5,15 @@ import type { Telemetry, TelemetryEvents } from '../../gateway/telemetry.js';
 export const EVENTS_PATH = '/api/v1/events';
 
 /**
+ * `message` events a stream carries per second at most: under load, thousands of messages change state
+ * each second, and a dashboard follows one (its page also reloads on each tick until the message is final).
+ */
+const MESSAGE_EVENTS_PER_SECOND = 100;
+
+/**
  * GET /api/v1/events: the dashboard's live feed as Server-Sent Events. First a `snapshot` (links, store
  * counts, the last minutes of throughput), then a `tick` every second, `link` on every link state change,
- * `message` when a message changes state, `mo` when one arrives and `webhook` when a webhook attempt ends. It needs the API key like the rest of
+ * `message` when a message changes state (at most MESSAGE_EVENTS_PER_SECOND), `mo` when one arrives and `webhook` when a webhook attempt ends. It needs the API key like the rest of
  * /api/v1 (the dashboard reads it with fetch, so the key travels in a header, never in the URL).
  */
 export function eventRoutes(app: FastifyInstance, telemetry: Telemetry): void {
@@ -28,7 +34,19 @@ export function eventRoutes(app: FastifyInstance, telemetry: Telemetry): void {
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('snapshot', snapshot);
     const names: (keyof TelemetryEvents)[] = ['tick', 'link', 'message', 'mo', 'webhook'];
-    const listeners = names.map((name) => [name, (data: unknown) => send(name, data)] as const);
+    let second = 0;
+    let messages = 0;
+    const underCap = () => {
+      const now = Math.floor(Date.now() / 1000);
+      if (now !== second) {
+        second = now;
+        messages = 0;
+      }
+      return ++messages <= MESSAGE_EVENTS_PER_SECOND;
+    };
+    const listeners = names.map(
+      (name) => [name, (data: unknown) => (name !== 'message' || underCap()) && send(name, data)] as const,
+    );
     for (const [name, fn] of listeners) telemetry.events.on(name, fn);
     open.add(res);
     res.on('close', () => {

@@ -5,6 +5,9 @@ import { useLiveEvent } from '../live.js';
 import { Badge } from '../parts/Badge.js';
 import type { Message, Webhook } from '../types.js';
 
+/** States a message does not leave (`submitted` only when it asked for no report: still reloaded). */
+const FINAL = new Set(['delivered', 'undeliverable', 'expired', 'rejected', 'failed', 'cancelled']);
+
 interface Step {
   at: string;
   what: string;
@@ -97,6 +100,9 @@ export function MessageDetail({ id }: { id: string }) {
   useEffect(load, [load]);
   useLiveEvent<{ id: string }>('message', (e) => e.id === id && load(), [id, load]);
   useLiveEvent<{ id: string }>('webhook', (e) => e.id === id && load(), [id, load]);
+  // Under load the stream drops some message events: until the message is final, each tick reloads it.
+  const settled = m !== null && m.id === id && FINAL.has(m.status) && webhook?.status !== 'pending';
+  useLiveEvent('tick', () => settled || load(), [settled, load]);
   // Reconnected after a drop: events were missed.
   useLiveEvent('snapshot', load, [load]);
 
