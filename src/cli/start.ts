@@ -45,7 +45,9 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       await gateway.start();
       const app = await buildApp(gateway, { ...config.http, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });
-      io.out(`cmppgw listening on ${url} (API docs: ${url}/docs)`);
+      io.out(
+        `cmppgw listening on ${url} (dashboard: ${url}/, API docs: ${url}/docs, metrics: ${url}/metrics)`,
+      );
       if (demo) {
         const key = config.http.apiKeys[0];
         io.out(
