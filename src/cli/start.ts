@@ -21,6 +21,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     .option('--http-port <port>', 'HTTP port')
     .option('--store <url>', 'sqlite:PATH')
     .option('--api-key <key...>', 'API keys accepted by the HTTP API')
+    .option('--pap-trusted <cidr...>', 'networks whose Push Initiators need no API key (e.g. 127.0.0.0/8)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: StartFlags & { logLevel: string }) => {
       let config: ReturnType<typeof loadConfig>;
@@ -43,7 +44,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       }
       const gateway = new Gateway(config, openStore(config.store), logger);
       await gateway.start();
-      const app = await buildApp(gateway, { ...config.http, logger });
+      const app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });
       io.out(
         `cmppgw listening on ${url} (dashboard: ${url}/, API docs: ${url}/docs, metrics: ${url}/metrics)`,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { type CmppVersion, parseVersion } from '../cmpp/index.js';
 import type { AccountConfig, GatewayConfig } from './config.js';
@@ -25,6 +26,7 @@ export interface StartFlags {
   httpPort?: string;
   store?: string;
   apiKey?: string[];
+  papTrusted?: string[];
 }
 
 type Raw = Record<string, unknown>;
@@ -57,6 +59,31 @@ function bool(key: string, v: unknown, fallback: boolean): boolean {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'boolean') throw new ConfigError(key, 'must be true or false');
   return v;
+}
+
+/** An IPv4 or IPv6 CIDR block (`127.0.0.0/8`, `::1/128`); a bare address is a /32 or /128. */
+function cidr(key: string, v: unknown): string {
+  const text = str(key, v);
+  const [address, bits, extra] = text.split('/');
+  const family = isIP(address);
+  const max = family === 6 ? 128 : 32;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (family === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max)
+    throw new ConfigError(key, `must be an IP network like 10.0.0.0/8, got "${text}"`);
+  return `${address}/${prefix}`;
+}
+
+function pap(raw: Raw, flags: StartFlags): GatewayConfig['pap'] {
+  const trusted = flags.papTrusted ?? raw.trustedNetworks ?? [];
+  if (!Array.isArray(trusted)) throw new ConfigError('pap.trustedNetworks', 'must be a list');
+  const path = str('pap.path', raw.path, '/pap');
+  if (!path.startsWith('/')) throw new ConfigError('pap.path', `must start with /, got "${path}"`);
+  return {
+    path,
+    trustedNetworks: trusted.map((t, i) => cidr(`pap.trustedNetworks[${i}]`, t)),
+    account: raw.account === undefined ? undefined : str('pap.account', raw.account),
+    senderName: str('pap.senderName', raw.senderName, 'cmppgw'),
+  };
 }
 
 function hostPort(key: string, v: string): { host: string; port: number } {
@@ -171,6 +198,9 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
   const metricsAuth = str('http.metricsAuth', http.metricsAuth, isLoopback(httpHost) ? 'open' : 'apiKey');
   if (metricsAuth !== 'open' && metricsAuth !== 'apiKey')
     throw new ConfigError('http.metricsAuth', `must be open or apiKey, got "${metricsAuth}"`);
+  const papConfig = pap(obj('pap', raw.pap), flags);
+  if (papConfig.account !== undefined && accounts.length > 0 && !names.has(papConfig.account))
+    throw new ConfigError('pap.account', `names no configured account: "${papConfig.account}"`);
   const defaultWebhook = webhooks.url === undefined ? undefined : str('webhooks.url', webhooks.url);
   for (const a of accounts) a.webhookUrl ??= defaultWebhook;
   return {
@@ -189,6 +219,7 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       maxAgeMs: int('webhooks.maxAgeMs', webhooks.maxAgeMs, 24 * 3600_000, 1),
       timeoutMs: int('webhooks.timeoutMs', webhooks.timeoutMs, 10_000, 1),
     },
+    pap: papConfig,
     reportWaitMs: int('reportWaitMs', raw.reportWaitMs, 48 * 3600_000, 1),
     demo: {
       links: int('demo.links', demo.links, 1, 1, 64),

@@ -54,6 +54,17 @@ export interface GatewayConfig {
     /** How often an idle outbox looks for due webhooks (default 500 ms). */
     pollMs?: number;
   };
+  /** The WAP Push Proxy Gateway (PAP 2.0). */
+  pap: {
+    /** Where PIs POST PAP documents (default /pap). */
+    path: string;
+    /** CIDR blocks whose PIs need no API key, like Kannel's trusted-pi. */
+    trustedNetworks: string[];
+    /** The account pushes go out on (default: the first). */
+    account?: string;
+    /** sender-name in PAP responses and notifications. */
+    senderName: string;
+  };
   /** How long to wait for reports before a submitted message's report is considered lost. */
   reportWaitMs: number;
   /** The embedded simulator, used by `cmppgw start` when no account is configured. */

@@ -6,6 +6,8 @@ import type {
   MessageFilter,
   MessageView,
   MoView,
+  NewMessage,
+  NewPush,
   Page,
   Store,
   StoreStats,
@@ -19,6 +21,8 @@ import { Inbound } from './inbound.js';
 import type { TraceLevel } from './link-probe.js';
 import { GatewayMetrics } from './metrics.js';
 import { observeStore } from './observed-store.js';
+import { Ppg, type PushGateway } from './ppg.js';
+import { resultNotification } from './ppg-notify.js';
 import { Telemetry } from './telemetry.js';
 import { WebhookSender } from './webhooks.js';
 
@@ -42,7 +46,9 @@ export interface LinkStatus {
 const EXPIRY_SWEEP_MS = 1000;
 
 /** The service: accounts and their links, the queue, reports, MO and webhooks over one store. */
-export class Gateway {
+export class Gateway implements PushGateway {
+  /** The WAP Push Proxy Gateway (PAP 2.0) on this gateway's accounts. */
+  readonly ppg: Ppg;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly webhooks: WebhookSender;
   private readonly linkReasons = new Map<CmppClient, string>();
@@ -54,9 +60,18 @@ export class Gateway {
   /** Live view, PDU tracing and failure logs. */
   readonly telemetry: Telemetry;
 
-  /** The webhook of a message that became final (to its callbackUrl, else its account's), queued with it. */
+  /**
+   * The webhook of a message that became final, queued with it: a PAP result notification for a push
+   * whose PI asked for one, else a report to its callbackUrl or its account's webhook.
+   */
   private readonly reportWebhook: FinalHook = (m) => {
-    const event = reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+    const event =
+      m.pushId !== null && m.callbackUrl !== null
+        ? resultNotification(
+            { ...m, pushId: m.pushId, callbackUrl: m.callbackUrl },
+            this.config.pap.senderName,
+          )
+        : reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
     if (event) setImmediate(() => this.webhooks.wake());
     return event;
   };
@@ -73,6 +88,7 @@ export class Gateway {
     this.telemetry = new Telemetry(this.metrics, store, log);
     this.store = observeStore(store, this.telemetry);
     this.webhooks = new WebhookSender(this.store, config.webhooks, log);
+    this.ppg = new Ppg(this, { ...config.pap, reportWaitMs: config.reportWaitMs });
     const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
       const accountStore = observeStore(store, this.telemetry, account.name);
@@ -163,7 +179,7 @@ export class Gateway {
       const a = this.account(req.account);
       return {
         a,
-        messages: composeMessages(req, a.config, () => (a.reference = (a.reference + 1) & 0xff), now),
+        messages: composeMessages(req, a.config, () => this.nextReference(a.config.name), now),
       };
     });
     const stored = await this.store.insertMessages(perRequest.flatMap((r) => r.messages));
@@ -174,6 +190,24 @@ export class Gateway {
       at += r.messages.length;
       return mine;
     });
+  }
+
+  /** The account a request names (the first when it names none). */
+  accountConfig(name?: string): AccountConfig {
+    return this.account(name).config;
+  }
+
+  /** The next concatenation reference of an account's long messages. */
+  nextReference(name: string): number {
+    const a = this.account(name);
+    a.reference = (a.reference + 1) & 0xff;
+    return a.reference;
+  }
+
+  async storePush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
+    const stored = await this.store.insertPush(push, messages);
+    if (stored) this.account(push.account).dispatcher.wake();
+    return stored;
   }
 
   /** Throws the GatewayError `send` would throw for this request, storing nothing. */

@@ -11,6 +11,8 @@ import { EVENTS_PATH, eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { papRoutes } from './routes/pap.js';
+import { pushRoutes } from './routes/pushes.js';
 import { webhookStateRoutes } from './routes/webhook-state.js';
 import { dashboard } from './static.js';
 
@@ -21,6 +23,8 @@ export interface HttpOptions {
   logger: Logger;
   /** GET /metrics open to anyone who reaches the port, or only with an API key (the default). */
   metricsAuth?: 'open' | 'apiKey';
+  /** The PAP endpoint (default `/pap`, no trusted networks). */
+  pap?: { path: string; trustedNetworks: string[] };
 }
 
 /**
@@ -50,6 +54,7 @@ export async function buildApp(gateway: Gateway, o: HttpOptions): Promise<Fastif
   const keyOnly = authenticate(o.apiKeys, o.rateLimit);
   metricsRoutes(app, gateway.metrics, o.metricsAuth === 'open' ? undefined : keyOnly, [EVENTS_PATH]);
   await dashboard(app);
+  await papRoutes(app, gateway, { path: '/pap', trustedNetworks: [], ...o.pap, apiKeys: o.apiKeys });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',
@@ -57,6 +62,7 @@ export async function buildApp(gateway: Gateway, o: HttpOptions): Promise<Fastif
     );
     messageRoutes(api, gateway, Math.max(o.bodyLimit, 64 * 1024 * 1024));
     compatRoutes(api, gateway);
+    pushRoutes(api, gateway);
   });
   await app.register(async (api) => {
     api.addHook('onRequest', keyOnly);

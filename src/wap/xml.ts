@@ -64,7 +64,14 @@ export function parseXml(xml: string, fail: (why: string) => never): ParsedXml {
   const body = doctype ? text.slice(0, doctype.index) + text.slice(doctype.index + doctype[0].length) : text;
   const valid = XMLValidator.validate(body);
   if (valid !== true) fail(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const top = toNodes(parser.parse(body) as Raw[]);
+  let parsed: Raw[];
+  try {
+    parsed = parser.parse(body) as Raw[];
+  } catch (err) {
+    // The validator lets a few broken tails through (`<pap/`) that the parser then rejects.
+    fail(`malformed XML: ${(err as Error).message}`);
+  }
+  const top = toNodes(parsed);
   const elements = top.filter((n): n is XmlElement => typeof n !== 'string');
   if (elements.length !== 1) fail(`malformed XML: ${elements.length} root elements`);
   if (top.some((n) => typeof n === 'string' && n.trim() !== '')) fail('malformed XML: text outside the root');

@@ -156,6 +156,7 @@ export interface HarnessOptions {
   /** Laid over the gateway account defaults. */
   account?: Partial<AccountConfig>;
   http?: Partial<GatewayConfig['http']>;
+  pap?: Partial<GatewayConfig['pap']>;
   /** Give the account a webhook receiver (default true). */
   webhook?: boolean;
   /** The gateway's logger (default: silent). */
@@ -265,6 +266,7 @@ export class Harness {
       },
       store: `sqlite:${this.dbPath}`,
       webhooks,
+      pap: { path: '/pap', trustedNetworks: [], senderName: 'cmppgw-test', ...this.options.pap },
       reportWaitMs: 60_000,
     };
   }
@@ -276,7 +278,7 @@ export class Harness {
     const gateway = new Gateway(config, new SqliteStore(this.dbPath), logger);
     this.gateway = gateway;
     await gateway.start();
-    this.app = await buildApp(gateway, { ...config.http, logger });
+    this.app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
     this.url = await this.app.listen({ host: '127.0.0.1', port: 0 });
   }
 

@@ -65,7 +65,8 @@ describe('decoders on hostile input throw only their typed errors', () => {
         onlyThrows(PapParseError, () => parsePap(s));
         onlyThrows(PapParseError, () => parseMultipart(Buffer.from(s), 'multipart/related; boundary=x'));
       }),
-      { numRuns: 2000 },
+      // `<pap/` passed fast-xml-parser's validator and then made its parser throw a plain Error.
+      { numRuns: 2000, examples: [['<pap/']] },
     );
   });
 });
