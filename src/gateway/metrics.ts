@@ -19,7 +19,7 @@ export class GatewayMetrics {
 
   readonly accepted = new Counter({
     name: 'cmppgw_messages_accepted_total',
-    help: 'Messages stored by the API (one per recipient)',
+    help: 'Messages stored: API sends and WAP pushes, one per recipient',
     labelNames: ['account'],
     registers: [this.registry],
   });

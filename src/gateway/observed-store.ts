@@ -2,6 +2,7 @@ import type {
   FinalMessage,
   IncomingReport,
   MessageView,
+  NewMessage,
   NewMo,
   Store,
   SubmitOutcome,
@@ -11,6 +12,8 @@ import type {
 /** What the gateway's telemetry learns from the store's writes (called after each write succeeded). */
 export interface StoreObserver {
   accepted(stored: { message: MessageView; created: boolean }[]): void;
+  /** The messages of a stored WAP push (queued, one per address). */
+  pushed(messages: NewMessage[]): void;
   submitted(account: string, outcomes: SubmitOutcome[]): void;
   reported(account: string, reports: IncomingReport[]): void;
   final(finals: FinalMessage[]): void;
@@ -30,6 +33,11 @@ export function observeStore(store: Store, observer: StoreObserver, account = ''
     async insertMessages(messages) {
       const stored = await store.insertMessages(messages);
       observer.accepted(stored);
+      return stored;
+    },
+    async insertPush(push, messages) {
+      const stored = await store.insertPush(push, messages);
+      if (stored) observer.pushed(messages);
       return stored;
     },
     async recordSubmits(outcomes, onFinal) {

@@ -5,6 +5,7 @@ import type {
   FinalMessage,
   IncomingReport,
   MessageView,
+  NewMessage,
   NewMo,
   Store,
   StoreStats,
@@ -217,12 +218,19 @@ export class Telemetry implements StoreObserver {
   // StoreObserver
 
   accepted(stored: { message: MessageView; created: boolean }[]): void {
-    const created = stored.filter((s) => s.created);
-    for (const { message } of created) {
-      this.metrics.accepted.inc({ account: message.account });
-      this.events.emit('message', { id: message.id, status: message.status });
+    this.queued(stored.filter((s) => s.created).map((s) => s.message));
+  }
+
+  pushed(messages: NewMessage[]): void {
+    this.queued(messages);
+  }
+
+  private queued(messages: { id: string; account: string }[]): void {
+    for (const m of messages) {
+      this.metrics.accepted.inc({ account: m.account });
+      this.events.emit('message', { id: m.id, status: 'queued' });
     }
-    this.throughput.add('accepted', created.length);
+    this.throughput.add('accepted', messages.length);
   }
 
   submitted(account: string, outcomes: SubmitOutcome[]): void {

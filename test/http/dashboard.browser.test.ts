@@ -83,21 +83,51 @@ describe('dashboard', () => {
     await screenshot('dashboard-message');
   });
 
+  it('sends a WAP Push SI from the form; the WAP pushes page shows its address delivered', async () => {
+    await page.click('nav >> text=Send');
+    await page.selectOption('select[name=kind]', 'si');
+    await page.fill('input[name=to]', '13800138001');
+    await page.fill('input[name=href]', 'http://wap.example.com/news');
+    await page.fill('input[name=text]', '今日新闻');
+    await page.click('form.send button[type=submit]');
+    await page.waitForURL(/#\/messages\/[0-9a-z]+$/);
+    await page.locator('h2 .badge-delivered').waitFor();
+    const [submit] = await h.submits('13800138001');
+    // Binary SMS to the WAP Push port (WDP UDH), the SI compiled to WBXML.
+    expect(submit.pdu.fields.Msg_Fmt).toBe(4);
+    const { items } = (await h.api('GET', '/api/v1/pushes')).body;
+    expect(items).toHaveLength(1);
+
+    await page.click('nav >> text=WAP pushes');
+    const push = page.locator(`[data-push="${items[0].pushId}"]`);
+    // The address as PAP writes it: WAPPUSH=+8613800138001/TYPE=PLMN.
+    const address = push.locator('tr[data-state]', { hasText: '+8613800138001' });
+    await address.and(page.locator('[data-state=delivered]')).waitFor();
+    await expect(push.textContent()).resolves.toContain('application/vnd.wap.sic');
+    await address.locator('a').click();
+    await page.waitForURL(new RegExp(`#/messages/${items[0].addresses[0].messageId}$`));
+    await page.locator('h2 .badge-delivered').waitFor();
+  });
+
   it('finds the message by recipient, by id and by state', async () => {
     const [{ id }] = (await h.api('GET', '/api/v1/messages?to=13800138000')).body.items;
     await h.api('POST', '/api/v1/messages', { to: '13900000001', text: 'another' });
+    const rows = page.locator('tbody tr');
     await page.click('nav >> text=Messages');
+    // Unfiltered first: every message, newest first.
+    await page.locator('tr[data-id]').nth(2).waitFor();
     await page.fill('input[name=to]', '13800138000');
     await page.click('form.search button[type=submit]');
+    await page.waitForURL(/to=13800138000/);
+    await expect.poll(() => rows.count()).toBe(1);
     await page.locator(`tr[data-id="${id}"]`).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
 
     await page.fill('input[name=to]', '');
     await page.fill('input[name=id]', id);
     await page.click('form.search button[type=submit]');
     await page.waitForURL(new RegExp(`id=${id}`));
     await page.locator(`tr[data-id="${id}"]`).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => rows.count()).toBe(1);
 
     await page.fill('input[name=id]', 'no-such-message');
     await page.click('form.search button[type=submit]');
@@ -123,7 +153,7 @@ describe('dashboard', () => {
   it('every view fits a phone-width screen and 1280 px, and Chinese text is drawn with a real font', async () => {
     for (const width of [390, 1280]) {
       await page.setViewportSize({ width, height: 844 });
-      for (const view of ['#/', '#/messages', '#/inbox', '#/send']) {
+      for (const view of ['#/', '#/messages', '#/inbox', '#/pushes', '#/send']) {
         await page.goto(`${h.url}/${view}`);
         await page.locator('main').waitFor();
         expect(await overflows(), `${view} at ${width} px`).toBe(false);

@@ -118,7 +118,7 @@ describe('GET /metrics', () => {
     for (const key of after.keys()) expect(key).not.toMatch(/1[3-9]\d{9}/);
   });
 
-  it('needs the API key unless http.metricsAuth is open; each gateway has its own registry', async () => {
+  it('needs the API key unless http.metricsAuth is open; each gateway has its own registry; pushes count as accepted', async () => {
     h = await Harness.start();
     expect((await h.api('GET', '/metrics', undefined, { key: null })).status).toBe(401);
     expect((await h.api('GET', '/metrics', undefined, { key: 'wrong' })).status).toBe(401);
@@ -126,8 +126,15 @@ describe('GET /metrics', () => {
     try {
       await other.linkUp();
       await other.api('POST', '/api/v1/messages', { to: '13800000001', text: 'x' });
+      const push = await other.api('POST', '/api/v1/wap-push', {
+        to: ['13800000002', '13800000003'],
+        type: 'si',
+        href: 'http://wap.example.com/',
+      });
+      expect(push.status).toBe(202);
       const open = await scrape(other, null);
-      expect(sum(open, 'cmppgw_messages_accepted_total')).toBe(1);
+      // One text message and a WAP push to two addresses.
+      expect(sum(open, 'cmppgw_messages_accepted_total')).toBe(3);
       expect(sum(await scrape(h), 'cmppgw_messages_accepted_total')).toBe(0);
     } finally {
       await other.close();

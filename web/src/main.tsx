@@ -9,12 +9,14 @@ import { Login } from './views/Login.js';
 import { MessageDetail } from './views/MessageDetail.js';
 import { Messages } from './views/Messages.js';
 import { Overview } from './views/Overview.js';
+import { Pushes } from './views/Pushes.js';
 import { Send } from './views/Send.js';
 
 const NAV = [
   ['/', 'Overview'],
   ['/messages', 'Messages'],
   ['/inbox', 'MO inbox'],
+  ['/pushes', 'WAP pushes'],
   ['/send', 'Send'],
 ] as const;
 
@@ -27,6 +29,8 @@ function View() {
       return <Messages route={route} />;
     case '/inbox':
       return <Inbox />;
+    case '/pushes':
+      return <Pushes />;
     case '/send':
       return <Send />;
     default:

@@ -105,3 +105,29 @@ export const MESSAGE_STATUSES = [
   'failed',
   'cancelled',
 ] as const;
+
+export interface PushAddress {
+  address: string;
+  messageId: string;
+  /** The PAP state of the push to this address. */
+  state: string;
+  /** The state of the message that carries it. */
+  status: string;
+  updatedAt: string;
+}
+
+export interface Push {
+  pushId: string;
+  account: string;
+  contentType: string;
+  notifyTo: string | null;
+  deliverBefore: string | null;
+  deliverAfter: string | null;
+  createdAt: string;
+  addresses: PushAddress[];
+}
+
+export interface PushAccepted {
+  pushId: string;
+  messages: { id: string }[];
+}
