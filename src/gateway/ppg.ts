@@ -140,9 +140,9 @@ export class Ppg {
   private async accept(control: PushMessage, content: MultipartPart | undefined): Promise<number> {
     if (!content)
       throw new PapFailure(2000, 'a push-message needs a content entity after the control entity');
-    const { store } = this.gateway;
-    if (await store.getPush(control.pushId))
-      throw new PapFailure(2007, `push-id ${control.pushId} was used before`);
+    const duplicate = () => new PapFailure(2007, `push-id ${control.pushId} was used before`);
+    // A replacement cancels the replaced push: make sure first that this push will be stored.
+    if (control.replacePushId && (await this.gateway.store.getPush(control.pushId))) throw duplicate();
     const account = this.gateway.accountConfig(this.options.account);
     const now = Date.now();
     const composed = composePush({
@@ -154,8 +154,7 @@ export class Ppg {
       now,
     });
     if (control.replacePushId) await this.replace(control, composed, now);
-    if (!(await this.gateway.storePush(composed.push, composed.messages)))
-      throw new PapFailure(2007, `push-id ${control.pushId} was used before`);
+    if (!(await this.gateway.storePush(composed.push, composed.messages))) throw duplicate();
     return 1001;
   }
 

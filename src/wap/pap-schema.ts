@@ -137,7 +137,15 @@ export const MESSAGES: Record<PapMessageType, Shape> = {
   'badmessage-response': shape([code, desc, text('bad-message-fragment')]),
 };
 
+/** The schema's attribute names are few: each is converted once. */
+const FIELD_NAMES = new Map<string, string>();
+
 /** `deliver-before-timestamp` → `deliverBeforeTimestamp`. */
 export function fieldName(attribute: string): string {
-  return attribute.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  let name = FIELD_NAMES.get(attribute);
+  if (name === undefined) {
+    name = attribute.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    FIELD_NAMES.set(attribute, name);
+  }
+  return name;
 }

@@ -22,7 +22,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   processEntities: true,
-  htmlEntities: true,
+  // HTML's named entities are not XML and cost 40 µs a document here; character references are decoded below.
+  htmlEntities: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
@@ -34,12 +35,21 @@ const DOCTYPE =
 
 type Raw = Record<string, unknown>;
 
+/** Character references (`&#20013;`, `&#x4E2D;`), which the parser leaves alone without htmlEntities. */
+function decodeReferences(s: string): string {
+  if (!s.includes('&#')) return s;
+  return s.replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (ref, n: string) => {
+    const code = n[0] === 'x' ? Number.parseInt(n.slice(1), 16) : Number(n);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : ref;
+  });
+}
+
 function toNode(raw: Raw): XmlNode | undefined {
-  if ('#text' in raw) return String(raw['#text']);
+  if ('#text' in raw) return decodeReferences(String(raw['#text']));
   const name = Object.keys(raw).find((k) => k !== ':@');
   if (name === undefined) return undefined;
   const attrs = Object.entries((raw[':@'] as Record<string, unknown> | undefined) ?? {}).map(
-    ([k, v]): [string, string] => [k, String(v)],
+    ([k, v]): [string, string] => [k, decodeReferences(String(v))],
   );
   return { name, attrs, children: toNodes(raw[name] as Raw[]) };
 }

@@ -168,6 +168,13 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     expect(doc.xml).toContain('href="http://www.example.com/wap/news"');
     expect(doc.xml).toContain('You have 4 new emails');
     expect(doc.xml).toContain('action="signal-high"');
+    // The simulator shows what arrived, decoded.
+    const [logged] = await h.submits('13900000001');
+    expect(logged.wapPush).toMatchObject({
+      contentType: 'application/vnd.wap.sic',
+      document: { kind: 'si' },
+    });
+    expect(logged.wapPush?.document?.xml).toContain('You have 4 new emails');
 
     await waitFor(
       async () => stateIn((await status('p1@pi.example.com')).xml) === 'delivered',
@@ -197,6 +204,11 @@ describe('PPG: PAP 2.0 over the gateway', () => {
       expect(s.udh.toString('hex')).toBe(`0b05040b8423f00003${ref.toString(16).padStart(2, '0')}030${i + 1}`);
       expect(s.udh.length + s.ud.length).toBeLessThanOrEqual(140);
     });
+    expect((await h.submits('13900000002')).map((s: Json) => s.wapPush)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const wsp = decodeWspPush(Buffer.concat(segments.map((s) => s.ud)));
     expect(decodeWbxml(wsp.body).xml).toContain(text);
   });
@@ -450,6 +462,21 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     expect(again.code).toBe(2007);
     const push = (await h.api('GET', '/api/v1/pushes/p-dup')).body;
     expect(push.addresses.map((a: Json) => a.address)).toEqual([address('13900000091')]);
+    // A replacement under a reused push-id is refused before it cancels anything.
+    const later = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await pap(
+      h,
+      multipart(
+        pushMessage('p-held2', [address('13900000093')], ` deliver-after-timestamp="${later}"`),
+        si('x'),
+      ),
+    );
+    const replace = await pap(
+      h,
+      multipart(pushMessage('p-dup', [address('13900000093')], ' replace-push-id="p-held2"'), si('y')),
+    );
+    expect(replace.code).toBe(2007);
+    expect(stateIn((await status('p-held2')).xml)).toBe('pending');
   });
 
   it('Push Initiators: Bearer or Basic (key as password) or a trusted network; otherwise 401 with PAP 2001', async () => {

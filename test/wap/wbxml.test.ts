@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { XmlElement } from '../../src/wap/index.js';
 import {
   compilePushContent,
   compileSi,
@@ -43,6 +44,17 @@ describe('SI compiler (facts §11)', () => {
     expect(doc.xml).toBe('<si><indication href="http://a">多个 空格　</indication></si>');
     const bare = compileSi('<si><indication si-id="x" action="delete">  \n </indication></si>');
     expect(hexOf(bare)).toBe(`02056A00458611${str('x')}090101`);
+  });
+
+  it('decodes character references and the predefined entities in text and attributes', () => {
+    const doc = decodeWbxml(
+      compileSi(
+        '<si><indication href="http://a/?q=&#x4E2D;&amp;b">&#20013;&#x6587; &lt;ok&gt; &quot;x&quot;</indication></si>',
+      ),
+    );
+    const indication = doc.root.children[0] as XmlElement;
+    expect(indication.attrs).toContainEqual(['href', 'http://a/?q=中&b']);
+    expect(indication.children).toEqual(['中文 <ok> "x"']);
   });
 
   it('all actions and href prefixes, longest first', () => {
