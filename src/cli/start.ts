@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type StartFlags } from '../gateway/config-load.js';
 import { Gateway } from '../gateway/gateway.js';
+import { createLogger } from '../gateway/logging.js';
 import { buildApp } from '../http/app.js';
 import { openStore } from '../store/open.js';
 import { newDemoKey, startDemoSimulator } from './demo.js';
@@ -31,7 +31,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
-      const logger = pino({ level: flags.logLevel });
+      const logger = createLogger(flags.logLevel);
       const demo =
         config.accounts.length === 0
           ? await startDemoSimulator(config.demo ?? { links: 1, reportDelayMs: [1000, 3000] }, logger)
@@ -46,7 +46,9 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       await gateway.start();
       const app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });
-      io.out(`cmppgw listening on ${url} (API docs: ${url}/docs)`);
+      io.out(
+        `cmppgw listening on ${url} (dashboard: ${url}/, API docs: ${url}/docs, metrics: ${url}/metrics)`,
+      );
       if (demo) {
         const key = config.http.apiKeys[0];
         io.out(

@@ -100,6 +100,8 @@ function version(key: string, v: unknown): CmppVersion {
   }
 }
 
+const isLoopback = (host: string) => /^(127\.|::1$|localhost$)/.test(host);
+
 /** CMPPGW_ACCOUNT_<NAME>_SECRET: secrets stay out of config files. */
 const secretVar = (name: string) => `CMPPGW_ACCOUNT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
 
@@ -192,6 +194,10 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       .filter(Boolean) ??
     flags.apiKey ??
     (Array.isArray(http.apiKeys) ? http.apiKeys.map((k, i) => str(`http.apiKeys[${i}]`, k)) : []);
+  const httpHost = flags.httpHost ?? str('http.host', http.host, '127.0.0.1');
+  const metricsAuth = str('http.metricsAuth', http.metricsAuth, isLoopback(httpHost) ? 'open' : 'apiKey');
+  if (metricsAuth !== 'open' && metricsAuth !== 'apiKey')
+    throw new ConfigError('http.metricsAuth', `must be open or apiKey, got "${metricsAuth}"`);
   const papConfig = pap(obj('pap', raw.pap), flags);
   if (papConfig.account !== undefined && accounts.length > 0 && !names.has(papConfig.account))
     throw new ConfigError('pap.account', `names no configured account: "${papConfig.account}"`);
@@ -200,11 +206,12 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
   return {
     accounts,
     http: {
-      host: flags.httpHost ?? str('http.host', http.host, '127.0.0.1'),
+      host: httpHost,
       port: int('http.port', flags.httpPort ?? http.port, 8080, 0, 65535),
       apiKeys: keys,
       rateLimit: int('http.rateLimit', http.rateLimit, 0),
       bodyLimit: int('http.bodyLimit', http.bodyLimit, 1024 * 1024, 1024),
+      metricsAuth,
     },
     store: env.CMPPGW_STORE ?? flags.store ?? str('store', raw.store, 'sqlite:./data/cmppgw.db'),
     webhooks: {

@@ -41,6 +41,8 @@ export interface GatewayConfig {
     /** Requests per second per API key; 0: unlimited. */
     rateLimit: number;
     bodyLimit: number;
+    /** GET /metrics: `open` to whoever reaches the port, or `apiKey`. Default: open on loopback only. */
+    metricsAuth?: 'open' | 'apiKey';
   };
   /** `sqlite:PATH` (default `sqlite:./data/cmppgw.db`). */
   store: string;

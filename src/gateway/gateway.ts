@@ -18,8 +18,12 @@ import { Dispatcher } from './dispatcher.js';
 import { GatewayError, invalid } from './errors.js';
 import { moEvent, reportEvent } from './events.js';
 import { Inbound } from './inbound.js';
+import type { TraceLevel } from './link-probe.js';
+import { GatewayMetrics } from './metrics.js';
+import { observeStore } from './observed-store.js';
 import { Ppg, type PushGateway } from './ppg.js';
 import { resultNotification } from './ppg-notify.js';
+import { Telemetry } from './telemetry.js';
 import { WebhookSender } from './webhooks.js';
 
 interface AccountRuntime {
@@ -49,6 +53,12 @@ export class Gateway implements PushGateway {
   private readonly webhooks: WebhookSender;
   private readonly linkReasons = new Map<CmppClient, string>();
   private sweeper?: NodeJS.Timeout;
+  /** The store, telling the telemetry about every write. */
+  readonly store: Store;
+  /** Prometheus metrics of this gateway (a registry of its own). */
+  readonly metrics: GatewayMetrics;
+  /** Live view, PDU tracing and failure logs. */
+  readonly telemetry: Telemetry;
 
   /**
    * The webhook of a message that became final, queued with it: a PAP result notification for a push
@@ -68,16 +78,23 @@ export class Gateway implements PushGateway {
 
   constructor(
     private readonly config: GatewayConfig,
-    readonly store: Store,
+    store: Store,
     private readonly log: Logger,
   ) {
-    this.webhooks = new WebhookSender(store, config.webhooks, log);
+    this.metrics = new GatewayMetrics({
+      links: () => this.links(),
+      storeStats: () => this.telemetry.storeStats(),
+    });
+    this.telemetry = new Telemetry(this.metrics, store, log);
+    this.store = observeStore(store, this.telemetry);
+    this.webhooks = new WebhookSender(this.store, config.webhooks, log);
     this.ppg = new Ppg(this, { ...config.pap, reportWaitMs: config.reportWaitMs });
     const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
+      const accountStore = observeStore(store, this.telemetry, account.name);
       const inbound = new Inbound(
         account,
-        store,
+        accountStore,
         onFinal,
         (mo) => {
           const event = moEvent(mo, account.webhookUrl);
@@ -86,19 +103,20 @@ export class Gateway implements PushGateway {
         },
         log,
       );
-      const links = Array.from({ length: account.links }, () => this.newLink(account, inbound));
+      const links = Array.from({ length: account.links }, (_, i) => this.newLink(account, i, inbound));
       this.accounts.set(account.name, {
         config: account,
         links,
         inbound,
-        dispatcher: new Dispatcher(account, links, store, onFinal, log),
+        dispatcher: new Dispatcher(account, links, accountStore, onFinal, log),
         reference: Math.floor(Math.random() * 256),
       });
     }
   }
 
-  private newLink(account: AccountConfig, inbound: Inbound): CmppClient {
-    const link = new CmppClient({
+  private newLink(account: AccountConfig, index: number, inbound: Inbound): CmppClient {
+    const probe = this.telemetry.probe(account, index, () => link.version ?? account.version);
+    const link: CmppClient = new CmppClient({
       host: account.host,
       port: account.port,
       account: account.spId,
@@ -111,10 +129,12 @@ export class Gateway implements PushGateway {
       maxTries: account.maxTries,
       heartbeatIntervalMs: account.heartbeatIntervalMs,
       onDeliver: (pdu: Pdu<DeliverFields>) => inbound.onDeliver(pdu),
+      onPdu: probe.tap,
     });
+    this.telemetry.watch(account, index, link, probe);
     link.on('state', (state: string, reason?: string) => {
       if (reason) this.linkReasons.set(link, reason);
-      this.log.info({ account: account.name, state, reason }, 'link state');
+      this.log.info({ account: account.name, link: index, state, reason }, 'link state');
     });
     link.on('handlerError', (err: Error) =>
       this.log.error({ err, account: account.name }, 'DELIVER not stored; not acknowledged'),
@@ -135,6 +155,7 @@ export class Gateway implements PushGateway {
       a.dispatcher.wake();
     }
     this.webhooks.start();
+    this.telemetry.start();
     this.sweeper = setInterval(() => this.sweep(), EXPIRY_SWEEP_MS);
   }
 
@@ -232,6 +253,20 @@ export class Gateway implements PushGateway {
     );
   }
 
+  /** PDU tracing of an account: `debug` logs every packet decoded, `trace` also its bytes in hex. */
+  setTrace(account: string, level: TraceLevel): { account: string; level: TraceLevel } {
+    const name = this.account(account).config.name;
+    this.telemetry.setTrace(name, level);
+    return { account: name, level };
+  }
+
+  traces(): { account: string; level: TraceLevel }[] {
+    return [...this.accounts.keys()].map((account) => ({
+      account,
+      level: this.telemetry.traceOf(account).level,
+    }));
+  }
+
   /** Ready: at least one link of every account is up. */
   ready(): boolean {
     return [...this.accounts.values()].every((a) => a.links.some((l) => l.state === 'up'));
@@ -247,6 +282,7 @@ export class Gateway implements PushGateway {
    */
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.sweeper);
+    this.telemetry.stop();
     const all = [...this.accounts.values()];
     const drained = Promise.all(all.map((a) => a.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;
