@@ -55,6 +55,11 @@ describe('SI compiler (facts §11)', () => {
     const indication = doc.root.children[0] as XmlElement;
     expect(indication.attrs).toContainEqual(['href', 'http://a/?q=中&b']);
     expect(indication.children).toEqual(['中文 <ok> "x"']);
+    // Decoded once: an escaped reference stays a reference (a property test found `&amp;#0;` read as NUL).
+    const escaped = decodeWbxml(
+      compileSi('<si><indication href="http://a">&amp;#0; &amp;lt;</indication></si>'),
+    );
+    expect((escaped.root.children[0] as XmlElement).children).toEqual(['&#0; &lt;']);
   });
 
   it('all actions and href prefixes, longest first', () => {
