@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { CmppProtocolError } from '../cmpp/index.js';
 import { registerBenchCommands } from './bench.js';
 import { CliError, type CliIo } from './io.js';
+import { registerPapCommands } from './pap.js';
 import { registerPduCommands } from './pdu.js';
 import { registerSimulatorCommand } from './simulator.js';
 import { registerStartCommand } from './start.js';
+import { registerWapCommands } from './wap.js';
 
 /** Builds the `cmppgw` command tree. */
 export function buildProgram(io: CliIo): Command {
@@ -16,6 +18,8 @@ export function buildProgram(io: CliIo): Command {
   registerPduCommands(program, io);
   registerBenchCommands(program, io);
   registerSimulatorCommand(program, io);
+  registerWapCommands(program, io);
+  registerPapCommands(program, io);
   return program;
 }
 

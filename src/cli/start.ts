@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import { ConfigError, loadConfig, type StartFlags } from '../gateway/config-load.js';
 import { Gateway } from '../gateway/gateway.js';
+import { createLogger } from '../gateway/logging.js';
 import { buildApp } from '../http/app.js';
 import { newDemoKey, startDemoSimulator } from './demo.js';
 import { CliError, type CliIo } from './io.js';
@@ -21,6 +21,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     .option('--http-port <port>', 'HTTP port')
     .option('--store <url>', 'sqlite:PATH or redis://[:password@]host:port/db')
     .option('--api-key <key...>', 'API keys accepted by the HTTP API')
+    .option('--pap-trusted <cidr...>', 'networks whose Push Initiators need no API key (e.g. 127.0.0.0/8)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace', process.env.LOG_LEVEL ?? 'info')
     .action(async (flags: StartFlags & { logLevel: string }) => {
       let config: ReturnType<typeof loadConfig>;
@@ -30,7 +31,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
-      const logger = pino({ level: flags.logLevel });
+      const logger = createLogger(flags.logLevel);
       const demo =
         config.accounts.length === 0
           ? await startDemoSimulator(config.demo ?? { links: 1, reportDelayMs: [1000, 3000] }, logger)
@@ -43,9 +44,11 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       }
       const gateway = new Gateway(config, await openStoreOf(config), logger);
       await gateway.start();
-      const app = await buildApp(gateway, { ...config.http, logger });
+      const app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });
-      io.out(`cmppgw listening on ${url} (API docs: ${url}/docs)`);
+      io.out(
+        `cmppgw listening on ${url} (dashboard: ${url}/, API docs: ${url}/docs, metrics: ${url}/metrics)`,
+      );
       if (demo) {
         const key = config.http.apiKeys[0];
         io.out(

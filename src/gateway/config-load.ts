@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { type CmppVersion, parseVersion } from '../cmpp/index.js';
 import { StoreConfigError } from '../store/errors.js';
@@ -27,6 +28,7 @@ export interface StartFlags {
   httpPort?: string;
   store?: string;
   apiKey?: string[];
+  papTrusted?: string[];
 }
 
 type Raw = Record<string, unknown>;
@@ -61,6 +63,31 @@ function bool(key: string, v: unknown, fallback: boolean): boolean {
   return v;
 }
 
+/** An IPv4 or IPv6 CIDR block (`127.0.0.0/8`, `::1/128`); a bare address is a /32 or /128. */
+function cidr(key: string, v: unknown): string {
+  const text = str(key, v);
+  const [address, bits, extra] = text.split('/');
+  const family = isIP(address);
+  const max = family === 6 ? 128 : 32;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (family === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max)
+    throw new ConfigError(key, `must be an IP network like 10.0.0.0/8, got "${text}"`);
+  return `${address}/${prefix}`;
+}
+
+function pap(raw: Raw, flags: StartFlags): GatewayConfig['pap'] {
+  const trusted = flags.papTrusted ?? raw.trustedNetworks ?? [];
+  if (!Array.isArray(trusted)) throw new ConfigError('pap.trustedNetworks', 'must be a list');
+  const path = str('pap.path', raw.path, '/pap');
+  if (!path.startsWith('/')) throw new ConfigError('pap.path', `must start with /, got "${path}"`);
+  return {
+    path,
+    trustedNetworks: trusted.map((t, i) => cidr(`pap.trustedNetworks[${i}]`, t)),
+    account: raw.account === undefined ? undefined : str('pap.account', raw.account),
+    senderName: str('pap.senderName', raw.senderName, 'cmppgw'),
+  };
+}
+
 function hostPort(key: string, v: string): { host: string; port: number } {
   const m = /^(.+):(\d{1,5})$/.exec(v);
   if (!m) throw new ConfigError(key, `must be HOST:PORT, got "${v}"`);
@@ -82,6 +109,7 @@ function prefix(v: unknown): string | undefined {
     throw new ConfigError('storePrefix', `"${p}" must be 1–64 of A–Z a–z 0–9 : _ . -`);
   return p;
 }
+const isLoopback = (host: string) => /^(127\.|::1$|localhost$)/.test(host);
 
 /** CMPPGW_ACCOUNT_<NAME>_SECRET: secrets stay out of config files. */
 const secretVar = (name: string) => `CMPPGW_ACCOUNT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
@@ -184,16 +212,24 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
   }
   const cluster = obj('cluster', raw.cluster);
   const nodeTtlMs = int('cluster.nodeTtlMs', cluster.nodeTtlMs, 10_000, 500);
+  const httpHost = flags.httpHost ?? str('http.host', http.host, '127.0.0.1');
+  const metricsAuth = str('http.metricsAuth', http.metricsAuth, isLoopback(httpHost) ? 'open' : 'apiKey');
+  if (metricsAuth !== 'open' && metricsAuth !== 'apiKey')
+    throw new ConfigError('http.metricsAuth', `must be open or apiKey, got "${metricsAuth}"`);
+  const papConfig = pap(obj('pap', raw.pap), flags);
+  if (papConfig.account !== undefined && accounts.length > 0 && !names.has(papConfig.account))
+    throw new ConfigError('pap.account', `names no configured account: "${papConfig.account}"`);
   const defaultWebhook = webhooks.url === undefined ? undefined : str('webhooks.url', webhooks.url);
   for (const a of accounts) a.webhookUrl ??= defaultWebhook;
   return {
     accounts,
     http: {
-      host: flags.httpHost ?? str('http.host', http.host, '127.0.0.1'),
+      host: httpHost,
       port: int('http.port', flags.httpPort ?? http.port, 8080, 0, 65535),
       apiKeys: keys,
       rateLimit: int('http.rateLimit', http.rateLimit, 0),
       bodyLimit: int('http.bodyLimit', http.bodyLimit, 1024 * 1024, 1024),
+      metricsAuth,
     },
     store,
     storePrefix: prefix(env.CMPPGW_STORE_PREFIX ?? raw.storePrefix),
@@ -209,6 +245,7 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
       maxAgeMs: int('webhooks.maxAgeMs', webhooks.maxAgeMs, 24 * 3600_000, 1),
       timeoutMs: int('webhooks.timeoutMs', webhooks.timeoutMs, 10_000, 1),
     },
+    pap: papConfig,
     reportWaitMs: int('reportWaitMs', raw.reportWaitMs, 48 * 3600_000, 1),
     demo: {
       links: int('demo.links', demo.links, 1, 1, 64),

@@ -41,6 +41,8 @@ export interface GatewayConfig {
     /** Requests per second per API key; 0: unlimited. */
     rateLimit: number;
     bodyLimit: number;
+    /** GET /metrics: `open` to whoever reaches the port, or `apiKey`. Default: open on loopback only. */
+    metricsAuth?: 'open' | 'apiKey';
   };
   /** `sqlite:PATH` (default `sqlite:./data/cmppgw.db`), or `redis://[:password@]host:port/db` / `rediss://`. */
   store: string;
@@ -62,6 +64,17 @@ export interface GatewayConfig {
     timeoutMs: number;
     /** How often an idle outbox looks for due webhooks (default 500 ms). */
     pollMs?: number;
+  };
+  /** The WAP Push Proxy Gateway (PAP 2.0). */
+  pap: {
+    /** Where PIs POST PAP documents (default /pap). */
+    path: string;
+    /** CIDR blocks whose PIs need no API key, like Kannel's trusted-pi. */
+    trustedNetworks: string[];
+    /** The account pushes go out on (default: the first). */
+    account?: string;
+    /** sender-name in PAP responses and notifications. */
+    senderName: string;
   };
   /** How long to wait for reports before a submitted message's report is considered lost. */
   reportWaitMs: number;

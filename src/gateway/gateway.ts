@@ -6,6 +6,8 @@ import type {
   MessageFilter,
   MessageView,
   MoView,
+  NewMessage,
+  NewPush,
   Page,
   Store,
   StoreStats,
@@ -17,6 +19,12 @@ import { GatewayError, invalid } from './errors.js';
 import { moEvent, reportEvent } from './events.js';
 import { Inbound } from './inbound.js';
 import { LinkLeaseKeeper } from './leases.js';
+import type { TraceLevel } from './link-probe.js';
+import { GatewayMetrics } from './metrics.js';
+import { observeStore } from './observed-store.js';
+import { Ppg, type PushGateway } from './ppg.js';
+import { resultNotification } from './ppg-notify.js';
+import { Telemetry } from './telemetry.js';
 import { WebhookSender } from './webhooks.js';
 
 interface AccountRuntime {
@@ -39,32 +47,57 @@ export interface LinkStatus {
 const EXPIRY_SWEEP_MS = 1000;
 
 /** The service: accounts and their links, the queue, reports, MO and webhooks over one store. */
-export class Gateway {
+export class Gateway implements PushGateway {
+  /** The WAP Push Proxy Gateway (PAP 2.0) on this gateway's accounts. */
+  readonly ppg: Ppg;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly webhooks: WebhookSender;
   private readonly linkReasons = new Map<CmppClient, string>();
   private readonly leases: LinkLeaseKeeper;
   private sweeper?: NodeJS.Timeout;
+  /** The store, telling the telemetry about every write. */
+  readonly store: Store;
+  /** Prometheus metrics of this gateway (a registry of its own). */
+  readonly metrics: GatewayMetrics;
+  /** Live view, PDU tracing and failure logs. */
+  readonly telemetry: Telemetry;
 
-  /** The webhook of a message that became final (to its callbackUrl, else its account's), queued with it. */
+  /**
+   * The webhook of a message that became final, queued with it: a PAP result notification for a push
+   * whose PI asked for one, else a report to its callbackUrl or its account's webhook.
+   */
   private readonly reportWebhook: FinalHook = (m) => {
-    const event = reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+    const event =
+      m.pushId !== null && m.callbackUrl !== null
+        ? resultNotification(
+            { ...m, pushId: m.pushId, callbackUrl: m.callbackUrl },
+            this.config.pap.senderName,
+          )
+        : reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
     if (event) setImmediate(() => this.webhooks.wake());
     return event;
   };
 
   constructor(
     private readonly config: GatewayConfig,
-    readonly store: Store,
+    store: Store,
     private readonly log: Logger,
   ) {
-    this.webhooks = new WebhookSender(store, config.webhooks, log);
+    this.metrics = new GatewayMetrics({
+      links: () => this.links(),
+      storeStats: () => this.telemetry.storeStats(),
+    });
+    this.telemetry = new Telemetry(this.metrics, store, log);
+    this.store = observeStore(store, this.telemetry);
+    this.webhooks = new WebhookSender(this.store, config.webhooks, log);
     this.leases = new LinkLeaseKeeper(store.leases, log);
+    this.ppg = new Ppg(this, { ...config.pap, reportWaitMs: config.reportWaitMs });
     const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
+      const accountStore = observeStore(store, this.telemetry, account.name);
       const inbound = new Inbound(
         account,
-        store,
+        accountStore,
         onFinal,
         (mo) => {
           const event = moEvent(mo, account.webhookUrl);
@@ -73,19 +106,20 @@ export class Gateway {
         },
         log,
       );
-      const links = Array.from({ length: account.links }, () => this.newLink(account, inbound));
+      const links = Array.from({ length: account.links }, (_, i) => this.newLink(account, i, inbound));
       this.accounts.set(account.name, {
         config: account,
         links,
         inbound,
-        dispatcher: new Dispatcher(account, links, store, onFinal, log),
+        dispatcher: new Dispatcher(account, links, accountStore, onFinal, log),
         reference: Math.floor(Math.random() * 256),
       });
     }
   }
 
-  private newLink(account: AccountConfig, inbound: Inbound): CmppClient {
-    const link = new CmppClient({
+  private newLink(account: AccountConfig, index: number, inbound: Inbound): CmppClient {
+    const probe = this.telemetry.probe(account, index, () => link.version ?? account.version);
+    const link: CmppClient = new CmppClient({
       host: account.host,
       port: account.port,
       account: account.spId,
@@ -98,10 +132,12 @@ export class Gateway {
       maxTries: account.maxTries,
       heartbeatIntervalMs: account.heartbeatIntervalMs,
       onDeliver: (pdu: Pdu<DeliverFields>) => inbound.onDeliver(pdu),
+      onPdu: probe.tap,
     });
+    this.telemetry.watch(account, index, link, probe);
     link.on('state', (state: string, reason?: string) => {
       if (reason) this.linkReasons.set(link, reason);
-      this.log.info({ account: account.name, state, reason }, 'link state');
+      this.log.info({ account: account.name, link: index, state, reason }, 'link state');
     });
     link.on('handlerError', (err: Error) =>
       this.log.error({ err, account: account.name }, 'DELIVER not stored; not acknowledged'),
@@ -120,6 +156,7 @@ export class Gateway {
     await this.leases.start([...this.accounts.values()]);
     for (const a of this.accounts.values()) a.dispatcher.wake();
     this.webhooks.start();
+    this.telemetry.start();
     this.sweeper = setInterval(() => this.sweep(), EXPIRY_SWEEP_MS);
   }
 
@@ -143,7 +180,7 @@ export class Gateway {
       const a = this.account(req.account);
       return {
         a,
-        messages: composeMessages(req, a.config, () => (a.reference = (a.reference + 1) & 0xff), now),
+        messages: composeMessages(req, a.config, () => this.nextReference(a.config.name), now),
       };
     });
     const stored = await this.store.insertMessages(perRequest.flatMap((r) => r.messages));
@@ -154,6 +191,24 @@ export class Gateway {
       at += r.messages.length;
       return mine;
     });
+  }
+
+  /** The account a request names (the first when it names none). */
+  accountConfig(name?: string): AccountConfig {
+    return this.account(name).config;
+  }
+
+  /** The next concatenation reference of an account's long messages. */
+  nextReference(name: string): number {
+    const a = this.account(name);
+    a.reference = (a.reference + 1) & 0xff;
+    return a.reference;
+  }
+
+  async storePush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
+    const stored = await this.store.insertPush(push, messages);
+    if (stored) this.account(push.account).dispatcher.wake();
+    return stored;
   }
 
   /** Throws the GatewayError `send` would throw for this request, storing nothing. */
@@ -199,6 +254,20 @@ export class Gateway {
     );
   }
 
+  /** PDU tracing of an account: `debug` logs every packet decoded, `trace` also its bytes in hex. */
+  setTrace(account: string, level: TraceLevel): { account: string; level: TraceLevel } {
+    const name = this.account(account).config.name;
+    this.telemetry.setTrace(name, level);
+    return { account: name, level };
+  }
+
+  traces(): { account: string; level: TraceLevel }[] {
+    return [...this.accounts.keys()].map((account) => ({
+      account,
+      level: this.telemetry.traceOf(account).level,
+    }));
+  }
+
   /** Ready: at least one link of every account is up. */
   ready(): boolean {
     return [...this.accounts.values()].every((a) => a.links.some((l) => l.state === 'up'));
@@ -214,6 +283,7 @@ export class Gateway {
    */
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.sweeper);
+    this.telemetry.stop();
     const all = [...this.accounts.values()];
     const drained = Promise.all(all.map((a) => a.dispatcher.stop()));
     let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store, WebhookJob } from '../store/types.js';
+import { notificationAcknowledged, PAP_CONTENT_TYPE } from './ppg-notify.js';
 
 export interface WebhookOptions {
   secret: string;
@@ -92,12 +93,12 @@ export class WebhookSender {
         body: job.body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) {
+      const answer = await res.text().catch(() => '');
+      if (res.ok && (job.contentType !== PAP_CONTENT_TYPE || notificationAcknowledged(answer))) {
         await this.store.webhookDelivered(job.id, Date.now());
         return;
       }
-      error = `HTTP ${res.status}`;
+      error = res.ok ? 'the PI did not answer with a resultnotification-response' : `HTTP ${res.status}`;
     } catch (err) {
       error = (err as Error).message;
     }

@@ -1,10 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from './errors.js';
 
-/** The API key of a request: `Authorization: Bearer KEY`, or `X-API-Key: KEY`. */
+/**
+ * The API key of a request: `Authorization: Bearer KEY`, HTTP Basic with the key as password (what PAP
+ * Push Initiators send), or `X-API-Key: KEY`.
+ */
 export function apiKeyOf(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  if (auth?.startsWith('Basic ')) {
+    const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
   const header = req.headers['x-api-key'];
   return typeof header === 'string' ? header : undefined;
 }

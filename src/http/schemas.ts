@@ -65,6 +65,7 @@ export const messageSchema = {
     sendAt: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
+    pushId: { type: ['string', 'null'] },
     segments: { type: 'array', items: segmentSchema },
   },
 } as const;
@@ -76,5 +77,25 @@ export const errorSchema = {
       type: 'object',
       properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
     },
+  },
+} as const;
+
+export const wapPushSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['to', 'type', 'href'],
+  properties: {
+    to: { anyOf: [phone, { type: 'array', items: phone, minItems: 1, maxItems: 1000 }] },
+    type: { type: 'string', enum: ['si', 'sl'] },
+    href: { type: 'string', minLength: 1, maxLength: 2048 },
+    text: { type: 'string', maxLength: 4096 },
+    action: { type: 'string' },
+    siId: { type: 'string', maxLength: 256 },
+    created: { type: 'string', format: 'date-time' },
+    expires: { type: 'string', format: 'date-time' },
+    pushId: { type: 'string', minLength: 1, maxLength: 256 },
+    notifyUrl: { type: 'string', format: 'uri' },
+    deliverBefore: { type: 'string', format: 'date-time' },
+    deliverAfter: { type: 'string', format: 'date-time' },
   },
 } as const;

@@ -1,4 +1,4 @@
-import type { MessageView, MoView } from '../store/types.js';
+import type { MessageView, MoView, PushView } from '../store/types.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -22,6 +22,7 @@ export function messageJson(m: MessageView) {
     sendAt: iso(m.sendAt),
     createdAt: iso(m.createdAt),
     updatedAt: iso(m.updatedAt),
+    pushId: m.pushId,
     segments: m.segments.map((s) => ({
       ...s,
       submittedAt: iso(s.submittedAt),
@@ -47,5 +48,25 @@ export function moJson(m: MoView) {
     parts: m.parts,
     linkId: m.linkId,
     receivedAt: iso(m.receivedAt),
+  };
+}
+
+/** A WAP push with each address's message status and PAP state. */
+export function pushJson(p: PushView, stateOf: (a: PushView['addresses'][number]) => string) {
+  return {
+    pushId: p.pushId,
+    account: p.account,
+    contentType: p.contentType,
+    notifyTo: p.notifyTo,
+    deliverBefore: iso(p.deliverBefore),
+    deliverAfter: iso(p.deliverAfter),
+    createdAt: iso(p.createdAt),
+    addresses: p.addresses.map((a) => ({
+      address: a.address,
+      messageId: a.messageId,
+      status: a.status,
+      state: stateOf(a),
+      updatedAt: iso(a.updatedAt),
+    })),
   };
 }

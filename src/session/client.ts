@@ -17,7 +17,7 @@ import {
 import { backoffDelay } from './backoff.js';
 import { newCounters, type SessionCounters } from './counters.js';
 import { CmppClosedError, CmppLinkClosedError, CmppLoginError } from './errors.js';
-import { DEFAULT_TIMERS, Link, type LinkTimers } from './link.js';
+import { DEFAULT_TIMERS, Link, type LinkTimers, type PduTap } from './link.js';
 import { sleep } from './sleep.js';
 import { TokenBucket } from './token-bucket.js';
 import { Window } from './window.js';
@@ -52,6 +52,8 @@ export interface CmppClientOptions extends Partial<LinkTimers> {
    * first, then acknowledge); if it rejects, nothing is sent and the ISMG delivers it again.
    */
   onDeliver?: (pdu: Pdu<DeliverFields>) => number | Promise<number>;
+  /** Sees every packet written and received (metrics, tracing). */
+  onPdu?: PduTap;
 }
 
 export type ClientState = 'idle' | 'connecting' | 'up' | 'down' | 'closed';
@@ -70,9 +72,9 @@ const FLOW_CONTROL = 8;
 export class CmppClient extends EventEmitter {
   readonly counters: SessionCounters = newCounters();
   private readonly opts: Required<
-    Omit<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame' | keyof LinkTimers>
+    Omit<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame' | 'onPdu' | keyof LinkTimers>
   > &
-    Pick<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame'>;
+    Pick<CmppClientOptions, 'onDeliver' | 'tls' | 'maxFrame' | 'onPdu'>;
   private readonly timers: LinkTimers;
   private readonly window: Window;
   private readonly bucket?: TokenBucket;
@@ -242,6 +244,7 @@ export class CmppClient extends EventEmitter {
       (pdu, l) => this.onRequest(pdu, l),
       this.counters,
       this.opts.maxFrame,
+      this.opts.onPdu,
     );
     link.on('handlerError', (err, pdu) => this.emit('handlerError', err, pdu));
     try {

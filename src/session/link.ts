@@ -50,6 +50,9 @@ interface Pending {
   reject(err: Error): void;
 }
 
+/** Sees every packet of a link: frames written ('out') and received ('in', with the decoded PDU). */
+export type PduTap = (direction: 'in' | 'out', frame: Buffer, pdu?: Pdu) => void;
+
 export interface RequestOptions {
   tries?: number;
   timeoutMs?: number;
@@ -79,6 +82,7 @@ export class Link extends EventEmitter {
     private readonly handler: RequestHandler,
     readonly counters: SessionCounters,
     maxFrame?: number,
+    private readonly tap?: PduTap,
   ) {
     super();
     this.version = version;
@@ -138,6 +142,7 @@ export class Link extends EventEmitter {
   write(frame: Buffer): void {
     if (this.closed) return;
     this.counters.pdusOut++;
+    this.tap?.('out', frame);
     this.outbox.push(frame);
     if (this.outbox.length === 1) process.nextTick(this.flush);
     pollAfterTraffic();
@@ -187,6 +192,7 @@ export class Link extends EventEmitter {
     if (this.closed) return;
     this.counters.pdusIn++;
     const pdu = decodePdu(frame, this.version);
+    this.tap?.('in', frame, pdu);
     if (isResponse(pdu.commandId)) {
       const pending = this.pending.get(pdu.sequenceId);
       if (pending && responseId(COMMAND_IDS[pending.command]) === pdu.commandId) {

@@ -1,4 +1,5 @@
-import { type Pdu, type PduJson, pduToJson } from '../cmpp/index.js';
+import { MsgFmt, type Pdu, type PduJson, pduToJson } from '../cmpp/index.js';
+import { type ReceivedPush, readPushSms } from '../wap/index.js';
 import { nationalNumber } from './msisdn.js';
 import { recordMsgIds, type SubmitRecord } from './submit-record.js';
 
@@ -19,7 +20,14 @@ export interface SubmitJson {
   msgIds: string[];
   retransmissions: number;
   text?: string;
+  /** A single-SMS WAP push (binary, port 2948): its content type and decoded SI/SL. */
+  wapPush?: ReceivedPush;
   pdu: PduJson;
+}
+
+function wapPushOf(record: SubmitRecord): ReceivedPush | undefined {
+  const f = record.pdu.fields;
+  return f.Msg_Fmt === MsgFmt.BINARY && f.TP_udhi !== 0 ? readPushSms(f.Msg_Content) : undefined;
 }
 
 function submitToJson(record: SubmitRecord): SubmitJson {
@@ -33,6 +41,7 @@ function submitToJson(record: SubmitRecord): SubmitJson {
     msgIds: recordMsgIds(record).map(String),
     retransmissions: record.retransmissions,
     text: pdu.text,
+    wapPush: wapPushOf(record),
     pdu,
   };
 }

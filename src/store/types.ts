@@ -181,6 +181,21 @@ export interface WebhookJob {
   createdAt: number;
 }
 
+/** One event's webhook as the outbox holds it. */
+export interface WebhookState {
+  eventKey: string;
+  url: string;
+  /** `dead`: given up after webhooks.maxAgeMs. */
+  status: 'pending' | 'delivered' | 'dead';
+  /** POSTs started so far. */
+  attempts: number;
+  createdAt: number;
+  /** When the next POST is due (pending only). */
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+  lastError: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass back as `cursor` for the next page; null at the end. */
@@ -309,6 +324,8 @@ export interface Store {
   claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]>;
   webhookDelivered(id: number, at: number): Promise<void>;
   webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void>;
+  /** Read-only, for the dashboard: the webhook queued for an event (`report:<id>`, `mo:<id>`), if any. */
+  webhookState?(eventKey: string): Promise<WebhookState | undefined>;
 
   stats(): Promise<StoreStats>;
   close(): Promise<void>;

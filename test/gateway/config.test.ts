@@ -75,6 +75,14 @@ webhooks:
     expect(config.accounts).toEqual([]);
     expect(config.http.port).toBe(8080);
     expect(config.store).toBe('sqlite:./data/cmppgw.db');
+    expect(config.http.metricsAuth).toBe('open');
+  });
+
+  it('/metrics is open by default only on a loopback address; http.metricsAuth decides otherwise', () => {
+    expect(loadConfig({ httpHost: '0.0.0.0' }, {}).http.metricsAuth).toBe('apiKey');
+    expect(loadConfig({ httpHost: '::1' }, {}).http.metricsAuth).toBe('open');
+    const open = loadConfig({ config: file('http:\n  host: 0.0.0.0\n  metricsAuth: open\n') }, {});
+    expect(open.http.metricsAuth).toBe('open');
   });
 
   it('names accounts[0].serviceCode when it is missing', () => {
@@ -106,6 +114,7 @@ webhooks:
       ],
       ['accounts: 12\n', 'accounts'],
       ['http: [1, 2]\n', 'http'],
+      ['http:\n  metricsAuth: none\n', 'http.metricsAuth'],
     ];
     for (const [yaml, key] of cases) {
       const err = configError(() => loadConfig({ config: file(yaml) }, {}));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import type { AccountConfig, GatewayConfig } from '../../src/gateway/config.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { buildApp } from '../../src/http/app.js';
@@ -158,8 +158,11 @@ export interface HarnessOptions {
   /** Laid over the gateway account defaults. */
   account?: Partial<AccountConfig>;
   http?: Partial<GatewayConfig['http']>;
+  pap?: Partial<GatewayConfig['pap']>;
   /** Give the account a webhook receiver (default true). */
   webhook?: boolean;
+  /** The gateway's logger (default: silent). */
+  logger?: Logger;
   /** Do not start the simulator / gateway at once. */
   startGateway?: boolean;
 }
@@ -177,28 +180,17 @@ export class Harness {
   webhook?: WebhookReceiver;
   private readonly receivers: WebhookReceiver[] = [];
   private simulatorStopped = false;
+  /** The simulator's CMPP port, kept for restartSimulator. */
+  private cmppPort = 0;
 
   private constructor(private readonly options: HarnessOptions) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const h = new Harness(options);
     try {
-      h.simulator = new Simulator(
-        {
-          host: '127.0.0.1',
-          port: 0,
-          httpPort: 0,
-          responseTimeoutMs: 1000,
-          heartbeatIntervalMs: 0,
-          ...options.simulator,
-          accounts: options.simulator?.accounts ?? {
-            [SP_ID]: { secret: SECRET, serviceCode: SERVICE_CODE },
-          },
-          reports: { enabled: true, delayMs: [20, 50], ...options.simulator?.reports },
-        },
-        { logger: silent, random: options.random },
-      );
+      h.simulator = h.newSimulator(0);
       await h.simulator.start();
+      h.cmppPort = h.simulator.cmppAddress.port;
       if (options.webhook !== false) h.webhook = await h.receiver();
       if (options.startGateway !== false) await h.startGateway();
     } catch (err) {
@@ -206,6 +198,31 @@ export class Harness {
       throw err;
     }
     return h;
+  }
+
+  private newSimulator(port: number): Simulator {
+    const o = this.options;
+    return new Simulator(
+      {
+        host: '127.0.0.1',
+        port,
+        httpPort: 0,
+        responseTimeoutMs: 1000,
+        heartbeatIntervalMs: 0,
+        ...o.simulator,
+        accounts: o.simulator?.accounts ?? { [SP_ID]: { secret: SECRET, serviceCode: SERVICE_CODE } },
+        reports: { enabled: true, delayMs: [20, 50], ...o.simulator?.reports },
+      },
+      { logger: silent, random: o.random },
+    );
+  }
+
+  /** Starts a new simulator on the port of the stopped one (the gateway's links reconnect to it). */
+  async restartSimulator(): Promise<void> {
+    await this.stopSimulator();
+    this.simulator = this.newSimulator(this.cmppPort);
+    await this.simulator.start();
+    this.simulatorStopped = false;
   }
 
   /** A new webhook receiver, closed with the harness. */
@@ -253,6 +270,7 @@ export class Harness {
       },
       store: this.redis ? this.redis.url() : `sqlite:${this.dbPath}`,
       webhooks,
+      pap: { path: '/pap', trustedNetworks: [], senderName: 'cmppgw-test', ...this.options.pap },
       reportWaitMs: 60_000,
     };
   }
@@ -260,14 +278,15 @@ export class Harness {
   /** A Gateway (and its app on a new port) over the harness's DB file. */
   async startGateway(): Promise<void> {
     const config = this.config();
+    const logger = this.options.logger ?? silent;
     // One node id for every gateway of the harness: a restart is the same node coming back.
     const store = this.redis
       ? await this.redis.open('harness', config.reportWaitMs)
       : new SqliteStore(this.dbPath);
-    const gateway = new Gateway(config, store, silent);
+    const gateway = new Gateway(config, store, logger);
     this.gateway = gateway;
     await gateway.start();
-    this.app = await buildApp(gateway, { ...config.http, logger: silent });
+    this.app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
     this.url = await this.app.listen({ host: '127.0.0.1', port: 0 });
   }
 

@@ -76,7 +76,8 @@ describe('SUBMIT checks (SPEC3 §8.4.3.2 Result codes)', () => {
   });
 
   it('answers a resent Sequence_Id with the first answer, and Result 3 when it carries another message', async () => {
-    const sim = await h.simulator();
+    // No reports: a report DELIVER must not come between a SUBMIT and the answer read next.
+    const sim = await h.simulator({ reports: { enabled: false } });
     const raw = await RawClient.connect(sim.cmppAddress.port);
     try {
       raw.write(connectFrame('3.0', ACCOUNT, SECRET));

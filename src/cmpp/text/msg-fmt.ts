@@ -64,6 +64,11 @@ export function encodeText(text: string, fmt: number): Buffer {
       if (LONE_SURROGATE.test(text)) {
         throw new CmppTextError('NOT_ENCODABLE', 'lone surrogate in GB18030 text');
       }
+      // iconv-lite writes U+E5E5 (private use) as 83 39 B1 36, which it reads back as U+F5F9: no round
+      // trip, so the handset would show another character.
+      if (text.includes('\uE5E5')) {
+        throw new CmppTextError('NOT_ENCODABLE', 'U+E5E5 has no GB18030 round trip; send it as UCS2');
+      }
       return iconv.encode(text, 'gb18030');
     default:
       throw new CmppTextError('BAD_FORMAT', `Msg_Fmt ${fmt} has no text encoding`);

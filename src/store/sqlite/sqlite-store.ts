@@ -25,6 +25,7 @@ import type {
   TextEncoding,
   WebhookEvent,
   WebhookJob,
+  WebhookState,
 } from '../types.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
@@ -218,6 +219,8 @@ export class SqliteStore implements Store {
       webhookDone: db.prepare("UPDATE webhooks SET status = 'delivered', delivered_at = ? WHERE id = ?"),
       webhookRetry: db.prepare('UPDATE webhooks SET next_attempt_at = ?, last_error = ? WHERE id = ?'),
       webhookDead: db.prepare("UPDATE webhooks SET status = 'dead', last_error = ? WHERE id = ?"),
+      webhookByKey: db.prepare(`SELECT event_key, url, status, attempts, created_at, next_attempt_at,
+        delivered_at, last_error FROM webhooks WHERE event_key = ?`),
     };
   }
 
@@ -573,6 +576,32 @@ export class SqliteStore implements Store {
       if (nextAttemptAt === null) this.q.webhookDead.run(error, id);
       else this.q.webhookRetry.run(nextAttemptAt, error, id);
     });
+  }
+
+  async webhookState(eventKey: string): Promise<WebhookState | undefined> {
+    const r = this.q.webhookByKey.get(eventKey) as
+      | {
+          event_key: string;
+          url: string;
+          status: WebhookState['status'];
+          attempts: number;
+          created_at: number;
+          next_attempt_at: number;
+          delivered_at: number | null;
+          last_error: string | null;
+        }
+      | undefined;
+    if (!r) return undefined;
+    return {
+      eventKey: r.event_key,
+      url: r.url,
+      status: r.status,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+      deliveredAt: r.delivered_at,
+      lastError: r.last_error,
+    };
   }
 
   async stats(): Promise<StoreStats> {

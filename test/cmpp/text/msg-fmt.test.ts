@@ -37,6 +37,8 @@ describe('encodeText', () => {
   it('writes GB18030 with 1-, 2- and 4-byte chars', () => {
     expect(hex(encodeText('a中€𠀀', MsgFmt.GB18030))).toBe('61d6d0a2e395328236');
     expect(() => encodeText('x\ud800y', MsgFmt.GB18030)).toThrow(textError('NOT_ENCODABLE'));
+    // U+E5E5 does not survive iconv-lite's GB18030 round trip (it comes back as U+F5F9).
+    expect(() => encodeText('x\ue5e5y', MsgFmt.GB18030)).toThrow(textError('NOT_ENCODABLE'));
   });
 
   it('has no text form for binary or unknown formats', () => {

@@ -33,7 +33,8 @@ describe('splitMessage properties', () => {
   it('GB18030 round-trips and never cuts a char', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'binary', maxLength: 300, size: 'large' }),
+        // U+E5E5 is refused in GB18030 (no round trip; see msg-fmt.test.ts).
+        fc.string({ unit: 'binary', maxLength: 300, size: 'large' }).map((t) => t.replaceAll('\ue5e5', '')),
         fc.boolean(),
         (text, ref16) => {
           const r = splitMessage({ text, fmt: MsgFmt.GB18030, reference: 3, ref16 });

@@ -1,0 +1,116 @@
+import { MsgFmt } from '../cmpp/index.js';
+import { newId } from '../store/ids.js';
+import type { NewMessage, NewPush } from '../store/types.js';
+import {
+  compilePushContent,
+  encodeWspPush,
+  type MultipartPart,
+  type PapAddress,
+  type PushMessage,
+  WapTransformError,
+  wapPushSegments,
+} from '../wap/index.js';
+import type { AccountConfig } from './config.js';
+import { PapFailure } from './ppg-errors.js';
+
+/** A PLMN address as CMPP's Dest_terminal_Id: the national 11-digit number (protocol-facts §8 addresses). */
+export function pushRecipient(a: PapAddress): string {
+  if (a.type.toUpperCase() !== 'PLMN')
+    throw new PapFailure(2002, `address ${a.raw}: only TYPE=PLMN can be reached over SMS`);
+  const m = /^(?:\+?86)?(1[3-9]\d{9})$/.exec(a.value);
+  if (!m) throw new PapFailure(2002, `address ${a.raw}: not a Chinese mobile number`);
+  return m[1];
+}
+
+const PRIORITY = { low: 0, medium: 1, high: 3 } as const;
+const SMS_BEARERS = new Set(['any', 'sms']);
+const SMS_NETWORKS = new Set(['any', 'gsm']);
+
+/** Refuses quality-of-service requirements an SMS bearer over CMPP cannot meet (3009, 3010). */
+function checkQos(push: PushMessage): void {
+  const q = push.qualityOfService;
+  if (!q) return;
+  if (q.bearerRequired && q.bearer && !SMS_BEARERS.has(q.bearer.toLowerCase()))
+    throw new PapFailure(3010, `bearer ${q.bearer} is required; this PPG delivers over SMS only`);
+  if (q.networkRequired && q.network && !SMS_NETWORKS.has(q.network.toLowerCase()))
+    throw new PapFailure(3009, `network ${q.network} is required; this PPG delivers over GSM SMS only`);
+}
+
+export interface ComposedPush {
+  push: NewPush;
+  messages: NewMessage[];
+}
+
+export interface PushInput {
+  control: PushMessage;
+  content: MultipartPart;
+  account: AccountConfig;
+  tid: number;
+  reference: number;
+  now: number;
+  /** Only these addresses get the push (replace-method pending-only); all when undefined. */
+  only?: Set<string>;
+}
+
+/**
+ * A push-message and its content entity as one binary SMS message per address: content compiled to WBXML,
+ * wrapped in a WSP Push PDU, split with the WDP port UDH (protocol-facts §9–§10). Throws PapFailure.
+ */
+export function composePush(input: PushInput): ComposedPush {
+  const { control, content, account, now } = input;
+  checkQos(control);
+  const deliverBefore = control.deliverBeforeTimestamp?.getTime() ?? null;
+  const deliverAfter = control.deliverAfterTimestamp?.getTime() ?? null;
+  if (deliverBefore !== null && deliverBefore <= now)
+    throw new PapFailure(2000, 'deliver-before-timestamp is in the past');
+  if (deliverBefore !== null && deliverAfter !== null && deliverAfter >= deliverBefore)
+    throw new PapFailure(2000, 'deliver-after-timestamp is not before deliver-before-timestamp');
+  const recipients = control.addresses.map((a) => ({ address: a.raw, to: pushRecipient(a) }));
+  const type = content.headers['content-type'];
+  if (!type) throw new PapFailure(2000, 'the content entity has no Content-Type');
+  let compiled: { contentType: string; body: Buffer };
+  try {
+    compiled = compilePushContent(type, content.body);
+  } catch (err) {
+    if (err instanceof WapTransformError) throw new PapFailure(3006, err.message);
+    throw err;
+  }
+  const wsp = encodeWspPush({
+    tid: input.tid,
+    contentType: compiled.contentType,
+    applicationId: content.headers['x-wap-application-id'],
+    body: compiled.body,
+  });
+  const segments = wapPushSegments(wsp, input.reference);
+  const selected = recipients.filter((r) => !input.only || input.only.has(r.address));
+  const messages: NewMessage[] = selected.map((r) => ({
+    id: newId(now),
+    account: account.name,
+    to: r.to,
+    srcId: account.serviceCode,
+    binaryHex: wsp.toString('hex'),
+    encoding: 'binary',
+    msgFmt: MsgFmt.BINARY,
+    report: true,
+    callbackUrl: control.ppgNotifyRequestedTo,
+    validUntil: deliverBefore ?? undefined,
+    sendAt: deliverAfter !== null && deliverAfter > now ? deliverAfter : undefined,
+    priority: PRIORITY[control.qualityOfService?.priority ?? 'medium'],
+    segments: segments.map((s) => ({ content: Buffer.concat([s.udh, s.ud]), tpUdhi: 1 })),
+    createdAt: now,
+    pushId: control.pushId,
+  }));
+  return {
+    push: {
+      pushId: control.pushId,
+      account: account.name,
+      contentType: compiled.contentType,
+      notifyTo: control.ppgNotifyRequestedTo ?? null,
+      deliverBefore,
+      deliverAfter,
+      createdAt: now,
+      addresses: messages.map((m, i) => ({ address: selected[i].address, messageId: m.id })),
+    },
+    messages,
+  };
+}

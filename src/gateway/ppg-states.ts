@@ -1,0 +1,41 @@
+import type { MessageStatus, PushAddressView } from '../store/types.js';
+
+/** PAP message-state values (PAP 2.0 §9.3; protocol-facts §8). */
+export type PapMessageState =
+  | 'pending'
+  | 'delivered'
+  | 'undeliverable'
+  | 'expired'
+  | 'cancelled'
+  | 'timeout'
+  | 'unknown';
+
+/**
+ * The PAP state of one address, from the SMS that carries it. A push whose SUBMIT was accepted but whose
+ * report has not come within the report wait is `timeout`: nobody will ever know whether it arrived.
+ */
+export function papState(
+  a: Pick<PushAddressView, 'status' | 'updatedAt'>,
+  now: number,
+  reportWaitMs: number,
+) {
+  const byStatus: Record<MessageStatus, PapMessageState> = {
+    queued: 'pending',
+    submitting: 'pending',
+    submitted: a.updatedAt + reportWaitMs < now ? 'timeout' : 'pending',
+    delivered: 'delivered',
+    undeliverable: 'undeliverable',
+    rejected: 'undeliverable',
+    failed: 'undeliverable',
+    expired: 'expired',
+    cancelled: 'cancelled',
+  };
+  return byStatus[a.status] ?? 'unknown';
+}
+
+/** The PAP code a result notification carries for a final state. */
+export function notificationCode(state: PapMessageState): number {
+  if (state === 'delivered') return 1000;
+  if (state === 'expired' || state === 'timeout') return 3003;
+  return 4000;
+}

@@ -1,0 +1,287 @@
+import type { MessageView, NewMessage, NewPush, PushAddressView, PushView, Store } from '../store/types.js';
+import {
+  type CancelMessage,
+  type CancelResponse,
+  type CcqMessage,
+  type CcqResponse,
+  type MultipartPart,
+  PAP_CODES,
+  type PapMessage,
+  PapParseError,
+  type PushMessage,
+  type PushResponse,
+  parsePapAddress,
+  readPapRequest,
+  type StatusQueryMessage,
+  type StatusQueryResponse,
+} from '../wap/index.js';
+import type { AccountConfig } from './config.js';
+import { GatewayError } from './errors.js';
+import { composePush, pushRecipient } from './ppg-compose.js';
+import { PapFailure } from './ppg-errors.js';
+import { jsonPush, type WapPushRequest } from './ppg-json.js';
+import { type PapMessageState, papState } from './ppg-states.js';
+
+/** What the PPG needs of the gateway. */
+export interface PushGateway {
+  readonly store: Store;
+  accountConfig(name?: string): AccountConfig;
+  nextReference(account: string): number;
+  /** Stores the push and its messages and wakes the account's dispatcher; false when the push-id exists. */
+  storePush(push: NewPush, messages: NewMessage[]): Promise<boolean>;
+}
+
+export interface PpgOptions {
+  /** The account pushes go out on (default: the first). */
+  account?: string;
+  /** sender-name in responses and notifications. */
+  senderName: string;
+  /** A submitted push with no report after this long is `timeout`. */
+  reportWaitMs: number;
+}
+
+/** A PAP answer: the HTTP status and the PAP document. */
+export interface PapReply {
+  status: number;
+  control: PapMessage;
+}
+
+/** The HTTP status of a push-response or badmessage-response with this PAP code. */
+function httpStatus(code: number): number {
+  if (code === 1001) return 202;
+  if (code < 2000) return 200;
+  if (code === 2001) return 403;
+  if (code === 3000) return 500;
+  if (code >= 4000) return 503;
+  return 400;
+}
+
+/** The request field a PAP refusal of a JSON push is about. */
+const JSON_FIELDS: Record<number, string> = { 2002: 'to', 2007: 'pushId', 3003: 'pushId', 3006: 'href' };
+
+const result = (code: number, desc = PAP_CODES[code]) => ({ code, desc });
+
+/** The number an address string reaches, or undefined when it reaches none. */
+function numberOf(address: string): string | undefined {
+  try {
+    return pushRecipient(parsePapAddress(address));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Push Proxy Gateway: PAP 2.0 operations (protocol-facts §8) over the normal message pipeline. Every
+ * address of a push is one durable message; its PAP state is derived from that message's SMS state.
+ */
+export class Ppg {
+  private tid = 0;
+
+  constructor(
+    private readonly gateway: PushGateway,
+    private readonly options: PpgOptions,
+  ) {}
+
+  /** Answers one PAP request body (multipart/related, or a bare PAP document). */
+  async handle(body: Buffer, contentType: string | undefined): Promise<PapReply> {
+    let request: ReturnType<typeof readPapRequest>;
+    try {
+      request = readPapRequest(body, contentType ?? '');
+    } catch (err) {
+      if (!(err instanceof PapParseError)) throw err;
+      return this.bad(err.code, err.message, body);
+    }
+    const control = request.control;
+    switch (control.type) {
+      case 'push-message': {
+        const response = await this.push(control, request.content);
+        return { status: httpStatus(response.result.code), control: response };
+      }
+      case 'statusquery-message':
+        return { status: 200, control: await this.status(control) };
+      case 'cancel-message':
+        return { status: 200, control: await this.cancel(control) };
+      case 'ccq-message':
+        return { status: 200, control: this.ccq(control) };
+      default:
+        return this.bad(2000, `a PPG does not accept ${control.type}`, body);
+    }
+  }
+
+  private bad(code: number, desc: string, body: Buffer): PapReply {
+    return {
+      status: httpStatus(code),
+      control: {
+        type: 'badmessage-response',
+        code,
+        desc,
+        badMessageFragment: body.subarray(0, 256).toString('utf8'),
+      },
+    };
+  }
+
+  /** push-message: 1001 once every address is durably queued, or the code of what is wrong (nothing stored). */
+  async push(control: PushMessage, content: MultipartPart | undefined): Promise<PushResponse> {
+    const respond = (code: number, desc?: string): PushResponse => ({
+      type: 'push-response',
+      pushId: control.pushId,
+      senderName: this.options.senderName,
+      replyTime: new Date(),
+      result: result(code, desc),
+    });
+    try {
+      return respond(await this.accept(control, content));
+    } catch (err) {
+      if (err instanceof PapFailure) return respond(err.code, err.message);
+      throw err;
+    }
+  }
+
+  private async accept(control: PushMessage, content: MultipartPart | undefined): Promise<number> {
+    if (!content)
+      throw new PapFailure(2000, 'a push-message needs a content entity after the control entity');
+    const duplicate = () => new PapFailure(2007, `push-id ${control.pushId} was used before`);
+    // A replacement cancels the replaced push: make sure first that this push will be stored.
+    if (control.replacePushId && (await this.gateway.store.getPush(control.pushId))) throw duplicate();
+    const account = this.gateway.accountConfig(this.options.account);
+    const now = Date.now();
+    const composed = composePush({
+      control,
+      content,
+      account,
+      tid: this.tid++ & 0xff,
+      reference: this.gateway.nextReference(account.name),
+      now,
+    });
+    if (control.replacePushId) await this.replace(control, composed, now);
+    if (!(await this.gateway.storePush(composed.push, composed.messages))) throw duplicate();
+    return 1001;
+  }
+
+  /**
+   * replace-push-id: what the replaced push has not sent yet is cancelled. With replace-method
+   * pending-only the new push goes only where the old one was still pending (or never went).
+   */
+  private async replace(
+    control: PushMessage,
+    composed: { push: NewPush; messages: NewMessage[] },
+    now: number,
+  ): Promise<void> {
+    const old = await this.gateway.store.getPush(control.replacePushId as string);
+    if (!old) return;
+    const sent = new Set<string>();
+    for (const a of old.addresses) {
+      const outcome = await this.gateway.store.cancelMessage(a.messageId, now);
+      const to = numberOf(a.address);
+      if (outcome === 'too_late' && to) sent.add(to);
+    }
+    if ((control.replaceMethod ?? 'all') === 'all') return;
+    const keep = composed.messages.map((m) => !sent.has(m.to));
+    if (!keep.includes(true))
+      throw new PapFailure(3003, `every address of push ${old.pushId} was already sent; nothing to replace`);
+    composed.messages = composed.messages.filter((_, i) => keep[i]);
+    composed.push.addresses = composed.push.addresses.filter((_, i) => keep[i]);
+  }
+
+  /** The addresses of a push a query names (all when it names none), and the ones it names that are not there. */
+  private select(
+    addresses: PushAddressView[],
+    asked: { raw: string }[] | undefined,
+  ): { found: PushAddressView[]; missing: string[] } {
+    if (!asked || asked.length === 0) return { found: addresses, missing: [] };
+    const found: PushAddressView[] = [];
+    const missing: string[] = [];
+    for (const a of asked) {
+      const to = numberOf(a.raw);
+      const hit = addresses.find((p) => p.address === a.raw || (to && numberOf(p.address) === to));
+      if (hit) found.push(hit);
+      else missing.push(a.raw);
+    }
+    return { found, missing };
+  }
+
+  async status(q: StatusQueryMessage): Promise<StatusQueryResponse> {
+    const push = await this.gateway.store.getPush(q.pushId);
+    if (!push) {
+      return {
+        type: 'statusquery-response',
+        pushId: q.pushId,
+        results: [{ messageState: 'unknown', ...result(2004), addresses: [] }],
+      };
+    }
+    const now = Date.now();
+    const { found, missing } = this.select(push.addresses, q.addresses);
+    return {
+      type: 'statusquery-response',
+      pushId: q.pushId,
+      results: [
+        ...found.map((a) => ({
+          messageState: papState(a, now, this.options.reportWaitMs),
+          ...result(1000),
+          eventTime: new Date(a.updatedAt),
+          addresses: [parsePapAddress(a.address)],
+        })),
+        ...missing.map((raw) => ({
+          messageState: 'unknown' as const,
+          ...result(2003),
+          addresses: [parsePapAddress(raw)],
+        })),
+      ],
+    };
+  }
+
+  async cancel(q: CancelMessage): Promise<CancelResponse> {
+    const push = await this.gateway.store.getPush(q.pushId);
+    if (!push)
+      return { type: 'cancel-response', pushId: q.pushId, results: [{ ...result(2004), addresses: [] }] };
+    const { found, missing } = this.select(push.addresses, q.addresses);
+    const byCode = new Map<number, string[]>();
+    const add = (code: number, address: string) => byCode.set(code, [...(byCode.get(code) ?? []), address]);
+    const now = Date.now();
+    for (const a of found) {
+      const outcome = await this.gateway.store.cancelMessage(a.messageId, now);
+      add(outcome === 'cancelled' ? 1000 : 2008, a.address);
+    }
+    for (const raw of missing) add(2003, raw);
+    return {
+      type: 'cancel-response',
+      pushId: q.pushId,
+      results: [...byCode].map(([code, addresses]) => ({
+        ...result(code),
+        addresses: addresses.map((a) => parsePapAddress(a)),
+      })),
+    };
+  }
+
+  /** No capability database: the honest answer is "capabilities not available". */
+  ccq(q: CcqMessage): CcqResponse {
+    return {
+      type: 'ccq-response',
+      queryId: q.queryId,
+      ...result(3008, 'Capabilities Not Available: this PPG keeps no device capability database'),
+    };
+  }
+
+  /** The PAP state of a push's address now. */
+  stateOf(a: Pick<PushAddressView, 'status' | 'updatedAt'>): PapMessageState {
+    return papState(a, Date.now(), this.options.reportWaitMs);
+  }
+
+  /** `POST /api/v1/wap-push`: the push's id and its messages, or a GatewayError naming the field. */
+  async pushJson(req: WapPushRequest): Promise<{ pushId: string; messages: MessageView[] }> {
+    const { control, content } = jsonPush(req, Date.now());
+    const { result: outcome } = await this.push(control, content);
+    if (outcome.code !== 1001) {
+      const field = JSON_FIELDS[outcome.code] ?? 'href';
+      throw new GatewayError(
+        outcome.code === 2007 ? 409 : 400,
+        `pap_${outcome.code}`,
+        outcome.desc ?? '',
+        field,
+      );
+    }
+    const push = (await this.gateway.store.getPush(control.pushId)) as PushView;
+    const messages = await Promise.all(push.addresses.map((a) => this.gateway.store.getMessage(a.messageId)));
+    return { pushId: control.pushId, messages: messages as MessageView[] };
+  }
+}

@@ -1,0 +1,133 @@
+/* The JSON the dashboard reads from the gateway's API. */
+
+export interface LinkView {
+  account: string;
+  link: number;
+  state: 'idle' | 'connecting' | 'up' | 'down' | 'closed';
+  reason: string | null;
+  since: number;
+  version: string | null;
+  inFlight: number;
+  window: number;
+  submitRate: number;
+  lastHeartbeatAt: number | null;
+}
+
+export interface StoreStats {
+  messagesByStatus: Record<string, number>;
+  queuedSegments: number;
+  webhooksPending: number;
+  mo: number;
+  orphanReports: number;
+}
+
+export interface FlowPoint {
+  t: number;
+  accepted: number;
+  submitted: number;
+  reports: number;
+  mo: number;
+}
+
+export interface Tick {
+  at: number;
+  links: LinkView[];
+  store: StoreStats;
+  reportsByStat: Record<string, number>;
+  point: FlowPoint;
+}
+
+export interface Snapshot extends Omit<Tick, 'point'> {
+  throughput: FlowPoint[];
+}
+
+export interface Segment {
+  index: number;
+  msgId: string | null;
+  status: string;
+  result: number | null;
+  stat: string | null;
+  submittedAt: string | null;
+  reportedAt: string | null;
+}
+
+export interface Message {
+  id: string;
+  account: string;
+  clientRef: string | null;
+  to: string;
+  from: string;
+  text: string | null;
+  binary: string | null;
+  encoding: string;
+  report: boolean;
+  status: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+  segments: Segment[];
+}
+
+export interface Mo {
+  id: string;
+  account: string;
+  from: string;
+  to: string;
+  text: string | null;
+  binary: string | null;
+  parts: number;
+  receivedAt: string;
+}
+
+export interface Webhook {
+  url: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  lastError: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export const MESSAGE_STATUSES = [
+  'queued',
+  'submitting',
+  'submitted',
+  'delivered',
+  'undeliverable',
+  'expired',
+  'rejected',
+  'failed',
+  'cancelled',
+] as const;
+
+export interface PushAddress {
+  address: string;
+  messageId: string;
+  /** The PAP state of the push to this address. */
+  state: string;
+  /** The state of the message that carries it. */
+  status: string;
+  updatedAt: string;
+}
+
+export interface Push {
+  pushId: string;
+  account: string;
+  contentType: string;
+  notifyTo: string | null;
+  deliverBefore: string | null;
+  deliverAfter: string | null;
+  createdAt: string;
+  addresses: PushAddress[];
+}
+
+export interface PushAccepted {
+  pushId: string;
+  messages: { id: string }[];
+}
