@@ -1413,6 +1413,47 @@ export function describeStoreContract(
       });
     });
 
+    describe('webhookState', () => {
+      it('unknown → undefined; pending with its next attempt; then delivered, or dead with the last error', async () => {
+        if (!store.webhookState) throw new Error('both backends show webhook states');
+        expect(await store.webhookState('report:none')).toBeUndefined();
+        await store.enqueueWebhook('report:a', HOOK, '{}', T0);
+        await store.enqueueWebhook('report:b', HOOK, '{}', T0);
+        expect(await store.webhookState('report:a')).toEqual({
+          eventKey: 'report:a',
+          url: HOOK,
+          status: 'pending',
+          attempts: 0,
+          createdAt: T0,
+          nextAttemptAt: T0,
+          deliveredAt: null,
+          lastError: null,
+        });
+        const jobs = await store.claimWebhooks(T0, 10, 30_000);
+        const [a, b] = jobs;
+        await store.webhookFailed(a.id, T0 + 5_000, 'HTTP 503');
+        expect(await store.webhookState('report:a')).toMatchObject({
+          status: 'pending',
+          attempts: 1,
+          nextAttemptAt: T0 + 5_000,
+          lastError: 'HTTP 503',
+        });
+        await store.webhookDelivered(a.id, T0 + 6_000);
+        expect(await store.webhookState('report:a')).toMatchObject({
+          status: 'delivered',
+          nextAttemptAt: null,
+          deliveredAt: T0 + 6_000,
+        });
+        await store.webhookFailed(b.id, null, 'HTTP 410');
+        expect(await store.webhookState('report:b')).toMatchObject({
+          status: 'dead',
+          attempts: 1,
+          nextAttemptAt: null,
+          lastError: 'HTTP 410',
+        });
+      });
+    });
+
     describe('webhook content type', () => {
       it('a PAP notification keeps its content type, queued directly or by the onFinal hook', async () => {
         const xml = '<?xml version="1.0"?><pap/>';

@@ -1,5 +1,6 @@
-import type { WebhookJob } from '../types.js';
+import type { WebhookJob, WebhookState } from '../types.js';
 import type { RedisContext } from './context.js';
+import { webhookMember } from './keys.js';
 
 const JSON_TYPE = 'application/json';
 
@@ -35,5 +36,26 @@ export class RedisOutbox {
   async failed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
     if (nextAttemptAt === null) await this.ctx.run('webhookDone', id, 'dead', 0, error);
     else await this.ctx.run('webhookDone', id, 'retry', nextAttemptAt, error);
+  }
+
+  async state(eventKey: string): Promise<WebhookState | undefined> {
+    const { redis, keys } = this.ctx;
+    const id = await redis.hget(keys.webhookKeys, eventKey);
+    if (id === null) return undefined;
+    const [h, due] = await Promise.all([
+      redis.hgetall(keys.webhook(id)),
+      redis.zscore(keys.webhooksDue, webhookMember(id)),
+    ]);
+    const status = (h.st as WebhookState['status'] | undefined) ?? 'pending';
+    return {
+      eventKey,
+      url: h.url,
+      status,
+      attempts: Number(h.att),
+      createdAt: Number(h.ca),
+      nextAttemptAt: status === 'pending' && due !== null ? Number(due) : null,
+      deliveredAt: h.da === undefined ? null : Number(h.da),
+      lastError: h.err ?? null,
+    };
   }
 }

@@ -23,6 +23,7 @@ import type {
   SubmitOutcome,
   WebhookEvent,
   WebhookJob,
+  WebhookState,
 } from '../types.js';
 import { RedisContext } from './context.js';
 import { GROUP, keyPrefix, SEP } from './keys.js';
@@ -514,6 +515,10 @@ export class RedisStore implements Store {
 
   webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
     return this.outbox.failed(id, nextAttemptAt, error);
+  }
+
+  webhookState(eventKey: string): Promise<WebhookState | undefined> {
+    return this.outbox.state(eventKey);
   }
 
   // ---------- stats, close ----------
