@@ -81,19 +81,6 @@ export function messagePairs(m: NewMessage): (string | Buffer)[] {
   return pairs;
 }
 
-/** The view of a message just inserted, without reading it back. */
-export function freshView(m: NewMessage): MessageView {
-  return viewOf(
-    Object.fromEntries(chunkPairs(messagePairs(m)).map(([f, v]) => [f, typeof v === 'string' ? v : ''])),
-  );
-}
-
-function chunkPairs(pairs: (string | Buffer)[]): [string, string | Buffer][] {
-  const out: [string, string | Buffer][] = [];
-  for (let i = 0; i < pairs.length; i += 2) out.push([pairs[i] as string, pairs[i + 1]]);
-  return out;
-}
-
 export function segmentView(h: Hash, i: number): SegmentView {
   return {
     index: i,

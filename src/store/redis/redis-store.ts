@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
+import { freshView } from '../fresh-view.js';
 import { newId } from '../ids.js';
 import { FINAL_STATES, statToStatus } from '../status.js';
 import type {
@@ -28,7 +29,7 @@ import type {
 import { RedisContext } from './context.js';
 import { GROUP, keyPrefix, SEP } from './keys.js';
 import { RedisLeases } from './leases.js';
-import { freshView, type MessageRecord, messagePairs, viewOf } from './message-record.js';
+import { type MessageRecord, messagePairs, viewOf } from './message-record.js';
 import { RedisMo } from './mo.js';
 import { RedisOutbox } from './outbox.js';
 import type { Tx } from './tx.js';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { cursorOf, parseCursor } from '../cursor.js';
+import { freshView } from '../fresh-view.js';
 import { FINAL_STATES, nextMessageState, statToStatus } from '../status.js';
 import type {
   FinalHook,
@@ -260,7 +261,7 @@ export class SqliteStore implements Store {
       m.segments.forEach((s, i) => {
         this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
       });
-      return { message: this.freshView(m), created: true };
+      return { message: freshView(m), created: true };
     });
   }
 
@@ -718,39 +719,6 @@ export class SqliteStore implements Store {
       updatedAt: row.updated_at,
       pushId: row.push_id,
       segments,
-    };
-  }
-
-  /** The view of a message just inserted, without reading it back. */
-  private freshView(m: NewMessage): MessageView {
-    return {
-      id: m.id,
-      account: m.account,
-      clientRef: m.clientRef ?? null,
-      to: m.to,
-      srcId: m.srcId,
-      text: m.text ?? null,
-      binaryHex: m.binaryHex ?? null,
-      encoding: m.encoding,
-      report: m.report,
-      callbackUrl: m.callbackUrl ?? null,
-      validUntil: m.validUntil ?? null,
-      sendAt: m.sendAt ?? null,
-      priority: m.priority,
-      status: 'queued',
-      error: null,
-      createdAt: m.createdAt,
-      updatedAt: m.createdAt,
-      pushId: m.pushId ?? null,
-      segments: m.segments.map((_, index) => ({
-        index,
-        msgId: null,
-        status: 'queued',
-        result: null,
-        stat: null,
-        submittedAt: null,
-        reportedAt: null,
-      })),
     };
   }
 }
