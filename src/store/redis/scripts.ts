@@ -294,17 +294,19 @@ local t = redis.call('TIME')
 local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', p .. 'nodes', clock + ttl, me)
 local live = redis.call('ZCOUNT', p .. 'nodes', clock, '+inf')
-local held = {}
+local held, asked = {}, {}
 for k = 7, #ARGV do
   local key = p .. 'lease:' .. acct .. ':' .. ARGV[k]
+  asked[tonumber(ARGV[k])] = true
   if redis.call('GET', key) == me then
     redis.call('PEXPIRE', key, ttl)
     held[#held + 1] = tonumber(ARGV[k])
   end
 end
+-- A slot asked for but lost is not taken again in the same call: its link must close first.
 if ARGV[6] == '1' and #held < math.ceil(limit / live) then
   for slot = 0, limit - 1 do
-    if redis.call('SET', p .. 'lease:' .. acct .. ':' .. slot, me, 'NX', 'PX', ttl) then
+    if not asked[slot] and redis.call('SET', p .. 'lease:' .. acct .. ':' .. slot, me, 'NX', 'PX', ttl) then
       held[#held + 1] = slot
       break
     end
