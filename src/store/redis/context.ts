@@ -57,18 +57,44 @@ export class RedisContext {
 
   /** Reads messages for a change (absent ids are left out). */
   async records(ids: Iterable<string>, tx: Tx): Promise<Map<string, MessageRecord>> {
-    const unique = [...new Set(ids)];
-    const out = new Map<string, MessageRecord>();
-    if (unique.length === 0) return out;
-    const pipe = this.redis.pipeline();
-    for (const id of unique) pipe.hgetall(this.keys.message(id));
-    const replies = (await pipe.exec()) ?? [];
-    replies.forEach(([err, hash], k) => {
-      if (err) throw err;
-      const h = hash as Record<string, string>;
-      if (h.id !== undefined) out.set(unique[k], new MessageRecord(h, this.keys, tx));
+    return (await this.read(tx, { ids: [...ids] })).records;
+  }
+
+  /**
+   * The reads of a change in one round trip: messages by id and by Msg_Id (through the Msg_Id index, whose
+   * values come back as `targets`, null when absent), and orphan reports by Msg_Id (null when absent).
+   */
+  async read(
+    tx: Tx,
+    q: { ids?: string[]; msgIds?: string[]; orphans?: string[] },
+  ): Promise<{
+    records: Map<string, MessageRecord>;
+    targets: (string | null)[];
+    orphans: (string | null)[];
+  }> {
+    const msgIds = q.msgIds ?? [];
+    const ids = [...new Set(q.ids ?? [])];
+    const orphanIds = q.orphans ?? [];
+    const records = new Map<string, MessageRecord>();
+    if (msgIds.length + ids.length + orphanIds.length === 0) return { records, targets: [], orphans: [] };
+    const [targets, orphans, readIds, hashes] = (await this.run(
+      'read',
+      msgIds.length,
+      msgIds,
+      ids.length,
+      ids,
+      orphanIds.length,
+      orphanIds,
+    )) as [string[], string[], string[], string[][]];
+    readIds.forEach((id, k) => {
+      const pairs = hashes[k];
+      if (pairs.length === 0 || records.has(id)) return;
+      const h: Record<string, string> = {};
+      for (let i = 0; i < pairs.length; i += 2) h[pairs[i]] = pairs[i + 1];
+      records.set(id, new MessageRecord(h, this.keys, tx));
     });
-    return out;
+    const orNull = (v: string) => (v === '' ? null : v);
+    return { records, targets: targets.map(orNull), orphans: orphans.map(orNull) };
   }
 
   /**

@@ -322,20 +322,14 @@ export class RedisStore implements Store {
     const at = outcomes[0].at;
     return this.ctx.atomically(async (tx) => {
       const msgIds = outcomes.flatMap((o) => (o.result === 0 && o.msgId !== undefined ? [o.msgId] : []));
-      const [records, raw] = await Promise.all([
-        this.ctx.records(
-          outcomes.map((o) => o.messageId),
-          tx,
-        ),
-        msgIds.length > 0 ? this.ctx.redis.hmget(this.keys.orphans, ...msgIds) : [],
-      ]);
+      const read = await this.ctx.read(tx, { ids: outcomes.map((o) => o.messageId), orphans: msgIds });
+      const records = read.records;
       const orphans = new Map<string, Orphan>();
-      if (msgIds.length > 0) {
-        msgIds.forEach((id, k) => {
-          tx.expectField(this.keys.orphans, id, raw[k]);
-          if (raw[k] !== null) orphans.set(id, JSON.parse(raw[k] as string) as Orphan);
-        });
-      }
+      msgIds.forEach((id, k) => {
+        const raw = read.orphans[k];
+        tx.expectField(this.keys.orphans, id, raw);
+        if (raw !== null) orphans.set(id, JSON.parse(raw) as Orphan);
+      });
       const touched = new Map<string, string | undefined>();
       for (const o of outcomes) {
         const rec = records.get(o.messageId);
@@ -402,11 +396,7 @@ export class RedisStore implements Store {
     if (relevant.length === 0) return Promise.resolve([]);
     const at = reports[0].receivedAt;
     return this.ctx.atomically(async (tx) => {
-      const targets = await this.ctx.redis.mget(relevant.map((r) => this.keys.msgId(r.msgId)));
-      const records = await this.ctx.records(
-        targets.flatMap((t) => (t ? [t.split('|')[0]] : [])),
-        tx,
-      );
+      const { targets, records } = await this.ctx.read(tx, { msgIds: relevant.map((r) => r.msgId) });
       const touched = new Map<string, string | undefined>();
       relevant.forEach((r, k) => {
         const target = targets[k];

@@ -184,6 +184,28 @@ end
 return out
 `;
 
+/**
+ * The reads of a change, in one call: ARGV[2] count and Msg_Ids to look up in the Msg_Id index (their
+ * messages are read too), then a count and message ids, then a count and Msg_Ids of orphan reports.
+ * Returns {index values ('' = none), orphan JSONs ('' = none), message ids, their HGETALL replies}.
+ */
+const READ = `
+local p = ARGV[1]
+local j = 2
+local targets, ids, orphans, hashes = {}, {}, {}, {}
+for i = 1, tonumber(ARGV[j]) do
+  local t = redis.call('GET', p .. 'mid:' .. ARGV[j + i])
+  targets[i] = t or ''
+  if t then ids[#ids + 1] = string.match(t, '^(.+)|%d+$') end
+end
+j = j + tonumber(ARGV[j]) + 1
+for i = 1, tonumber(ARGV[j]) do ids[#ids + 1] = ARGV[j + i] end
+j = j + tonumber(ARGV[j]) + 1
+for i = 1, tonumber(ARGV[j]) do orphans[i] = redis.call('HGET', p .. 'orph', ARGV[j + i]) or '' end
+for i, id in ipairs(ids) do hashes[i] = redis.call('HGETALL', p .. 'm:' .. id) end
+return {targets, orphans, ids, hashes}
+`;
+
 /** Leases due webhooks: ARGV[2] now, [3] limit, [4] lease ms. Returns 6 values per job. */
 const CLAIM_WEBHOOKS = `
 local p, now, limit, lease = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
@@ -326,6 +348,7 @@ return 1
 
 export const SCRIPTS = {
   apply: APPLY,
+  read: READ,
   insert: INSERT,
   claim: CLAIM,
   claimWebhooks: CLAIM_WEBHOOKS,
