@@ -14,7 +14,7 @@ export default defineConfig({
           name: 'redis',
           include: ['test/gateway/*.test.ts'],
           // These start no gateway through the harness (config, the demo CLI) or pick Redis themselves.
-          exclude: ['test/gateway/{config,demo-cli,cluster}.test.ts'],
+          exclude: ['test/gateway/{config,demo-cli,cluster,leases}.test.ts'],
           env: { CMPPGW_TEST_STORE: 'redis' },
         },
       },

@@ -268,9 +268,11 @@ export class Gateway implements PushGateway {
     }));
   }
 
-  /** Ready: at least one link of every account is up. */
+  /** Ready: every account has a link up here, or other nodes hold all its links. */
   ready(): boolean {
-    return [...this.accounts.values()].every((a) => a.links.some((l) => l.state === 'up'));
+    return [...this.accounts.values()].every(
+      (a) => a.links.some((l) => l.state === 'up') || this.leases.heldElsewhere(a.config.name),
+    );
   }
 
   async stats(): Promise<{ store: StoreStats; links: LinkStatus[] }> {

@@ -9,6 +9,8 @@ interface AccountLinks {
   idle: CmppClient[];
   /** Started links by the slot they hold. */
   bySlot: Map<number, CmppClient>;
+  /** The last renewal asked for a slot and got none. */
+  refused: boolean;
 }
 
 /**
@@ -30,7 +32,8 @@ export class LinkLeaseKeeper {
   ) {}
 
   async start(accounts: { config: AccountConfig; links: CmppClient[] }[]): Promise<void> {
-    for (const a of accounts) this.accounts.push({ config: a.config, idle: [...a.links], bySlot: new Map() });
+    for (const a of accounts)
+      this.accounts.push({ config: a.config, idle: [...a.links], bySlot: new Map(), refused: false });
     const leases = this.leases;
     if (!leases) {
       for (const a of this.accounts) for (const link of a.idle.splice(0)) link.start();
@@ -40,15 +43,26 @@ export class LinkLeaseKeeper {
     this.timer = setInterval(() => void this.sync(leases), leases.ttlMs / 3);
   }
 
+  /**
+   * Whether other nodes hold all of an account's link slots: this node holds none, though it asked for
+   * one at its last renewal (a node with no slot has a share of at least one, so only a full set refuses).
+   */
+  heldElsewhere(account: string): boolean {
+    const a = this.accounts.find((x) => x.config.name === account);
+    return this.leases !== undefined && a !== undefined && a.bySlot.size === 0 && a.refused;
+  }
+
   private async sync(leases: LinkLeases): Promise<void> {
     if (this.syncing) return;
     this.syncing = true;
     try {
       for (const a of this.accounts) {
         const held = [...a.bySlot.keys()];
-        const now = await leases.sync(a.config.name, a.config.links, held, a.idle.length > 0);
+        const grow = a.idle.length > 0;
+        const now = await leases.sync(a.config.name, a.config.links, held, grow);
         for (const slot of held) if (!now.includes(slot)) this.lose(a, slot, 'lease lost');
         for (const slot of now) if (!a.bySlot.has(slot)) this.open(a, slot);
+        a.refused = grow && now.length === held.length;
       }
       this.lastSync = Date.now();
     } catch (err) {
