@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import { newMessage, nextMsgId, T0 } from './contract.js';
@@ -93,6 +94,11 @@ describe('Redis store, several nodes', () => {
     expect(await b.claimSegments(m1.account, 1, T0)).toHaveLength(1);
     await crash(a);
     expect(await c.recoverInFlight()).toBe(1);
+    // The dead node's consumer is forgotten once nothing is pending at it; the live ones stay.
+    const redis = new Redis(REDIS_URL);
+    const consumers = (await redis.xinfo('CONSUMERS', `{${current}}:q:${m1.account}:1`, 'gw')) as string[][];
+    redis.disconnect();
+    expect(consumers.map((c) => c[1]).sort()).toEqual(['node-b']);
     const again = await c.claimSegments(m1.account, 10, T0);
     expect(again).toHaveLength(1);
     expect((await c.stats()).messagesByStatus).toEqual({ submitting: 2 });

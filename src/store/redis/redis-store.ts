@@ -278,15 +278,38 @@ export class RedisStore implements Store {
     for (let i = 0; i < beats.length; i += 2) if (Number(beats[i + 1]) >= nowMs) alive.add(beats[i]);
     alive.delete(this.nodeId);
     const pending: { stream: string; entry: string }[] = [];
+    const streams: string[] = [];
     for (const a of accounts) {
       for (const prio of await redis.zrange(this.keys.priorities(a), '0', '-1')) {
         const stream = this.keys.stream(a, prio);
         if ((await redis.exists(stream)) === 0) continue; // created by the first claim
+        streams.push(stream);
         const entries = (await redis.xpending(stream, GROUP, '-', '+', 100_000)) as [string, string][];
         for (const [entry, consumer] of entries) if (!alive.has(consumer)) pending.push({ stream, entry });
       }
     }
-    if (pending.length === 0) return 0;
+    const requeued = pending.length === 0 ? 0 : await this.requeueEntries(pending);
+    await this.forgetConsumers(streams, alive);
+    return requeued;
+  }
+
+  /** Drops the consumers of dead nodes that have nothing pending (each node start adds one per stream). */
+  private async forgetConsumers(streams: string[], alive: Set<string>): Promise<void> {
+    for (const stream of streams) {
+      const consumers = (await this.ctx.redis.xinfo('CONSUMERS', stream, GROUP)) as (string | number)[][];
+      for (const c of consumers) {
+        const info = new Map<string, string | number>();
+        for (let i = 0; i < c.length; i += 2) info.set(String(c[i]), c[i + 1]);
+        const name = String(info.get('name'));
+        if (name !== this.nodeId && !alive.has(name) && Number(info.get('pending')) === 0)
+          await this.ctx.redis.xgroup('DELCONSUMER', stream, GROUP, name);
+      }
+    }
+  }
+
+  /** Re-queues the segments of pending stream entries (acknowledging entries that are stale). */
+  private async requeueEntries(pending: { stream: string; entry: string }[]): Promise<number> {
+    const { redis } = this.ctx;
     const pipe = redis.pipeline();
     for (const p of pending) pipe.xrange(p.stream, p.entry, p.entry);
     const contents = ((await pipe.exec()) ?? []).map(([, r]) => {
