@@ -114,6 +114,21 @@ const isLoopback = (host: string) => /^(127\.|::1$|localhost$)/.test(host);
 /** CMPPGW_ACCOUNT_<NAME>_SECRET: secrets stay out of config files. */
 const secretVar = (name: string) => `CMPPGW_ACCOUNT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_SECRET`;
 
+function moRoutes(key: string, v: unknown): AccountConfig['moRoutes'] {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new ConfigError(key, 'must be a list of { extension, webhookUrl }');
+  return v.map((r, i) => {
+    const route = obj(`${key}[${i}]`, r);
+    const extension = str(`${key}[${i}].extension`, route.extension);
+    if (!/^\d{1,20}$/.test(extension))
+      throw new ConfigError(
+        `${key}[${i}].extension`,
+        `must be digits after the service code, got "${extension}"`,
+      );
+    return { extension, webhookUrl: str(`${key}[${i}].webhookUrl`, route.webhookUrl) };
+  });
+}
+
 function account(key: string, raw: Raw, env: NodeJS.ProcessEnv): AccountConfig {
   const spId = str(`${key}.spId`, raw.spId);
   if (!/^\d{1,6}$/.test(spId)) throw new ConfigError(`${key}.spId`, 'must be the 6-digit SP id');
@@ -139,6 +154,7 @@ function account(key: string, raw: Raw, env: NodeJS.ProcessEnv): AccountConfig {
     rateLimit: int(`${key}.rateLimit`, raw.rateLimit, 0),
     report: bool(`${key}.report`, raw.report, true),
     webhookUrl: raw.webhookUrl === undefined ? undefined : str(`${key}.webhookUrl`, raw.webhookUrl),
+    moRoutes: moRoutes(`${key}.moRoutes`, raw.moRoutes),
     responseTimeoutMs: int(`${key}.responseTimeoutMs`, raw.responseTimeoutMs, 60_000, 1),
     maxTries: int(`${key}.maxTries`, raw.maxTries, 3, 1, 10),
     heartbeatIntervalMs: int(`${key}.heartbeatIntervalMs`, raw.heartbeatIntervalMs, 180_000),

@@ -25,6 +25,8 @@ export interface AccountConfig {
   report: boolean;
   /** Where reports and MO of this account go when a message has no callbackUrl. */
   webhookUrl?: string;
+  /** MO to service code + extension go to that route's webhook (longest extension wins). */
+  moRoutes?: { extension: string; webhookUrl: string }[];
   responseTimeoutMs: number;
   maxTries: number;
   heartbeatIntervalMs: number;

@@ -21,6 +21,7 @@ import { Inbound } from './inbound.js';
 import { LinkLeaseKeeper } from './leases.js';
 import type { TraceLevel } from './link-probe.js';
 import { GatewayMetrics } from './metrics.js';
+import { moWebhookUrl } from './mo-routes.js';
 import { observeStore } from './observed-store.js';
 import { Ppg, type PushGateway } from './ppg.js';
 import { resultNotification } from './ppg-notify.js';
@@ -100,7 +101,7 @@ export class Gateway implements PushGateway {
         accountStore,
         onFinal,
         (mo) => {
-          const event = moEvent(mo, account.webhookUrl);
+          const event = moEvent(mo, moWebhookUrl(account, mo.to));
           if (event) setImmediate(() => this.webhooks.wake());
           return event;
         },

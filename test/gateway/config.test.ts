@@ -115,6 +115,16 @@ webhooks:
       ['accounts: 12\n', 'accounts'],
       ['http: [1, 2]\n', 'http'],
       ['http:\n  metricsAuth: none\n', 'http.metricsAuth'],
+      [
+        `${ACCOUNT}    moRoutes: [{ extension: "8a", webhookUrl: "http://x" }]\n`,
+        'accounts[0].moRoutes[0].extension',
+      ],
+      [`${ACCOUNT}    moRoutes: [{ extension: "88" }]\n`, 'accounts[0].moRoutes[0].webhookUrl'],
+      [`${ACCOUNT}    moRoutes: 5\n`, 'accounts[0].moRoutes'],
+      ['pap:\n  trustedNetworks: [10.0.0.0/33]\n', 'pap.trustedNetworks[0]'],
+      ['pap:\n  trustedNetworks: [localhost]\n', 'pap.trustedNetworks[0]'],
+      ['pap:\n  path: pap\n', 'pap.path'],
+      [`${ACCOUNT}pap:\n  account: nope\n`, 'pap.account'],
     ];
     for (const [yaml, key] of cases) {
       const err = configError(() => loadConfig({ config: file(yaml) }, {}));
@@ -122,6 +132,18 @@ webhooks:
     }
     expect(configError(() => loadConfig({ httpPort: 'abc' }, {})).key).toBe('http.port');
     expect(configError(() => loadConfig({ account: 'nocolon' }, {})).key).toBe('--account');
+    expect(configError(() => loadConfig({ papTrusted: ['1.2.3'] }, {})).key).toBe('pap.trustedNetworks[0]');
+  });
+
+  it('PAP defaults, trusted networks from the file or --pap-trusted, MO routes', () => {
+    expect(loadConfig({}, {}).pap).toEqual({ path: '/pap', trustedNetworks: [], senderName: 'cmppgw' });
+    const yaml = `${ACCOUNT}    moRoutes: [{ extension: "88", webhookUrl: "http://x/88" }]\npap:\n  trustedNetworks: [10.0.0.0/8, "::1"]\n  account: main\n`;
+    const c = loadConfig({ config: file(yaml) }, {});
+    expect(c.pap).toMatchObject({ trustedNetworks: ['10.0.0.0/8', '::1/128'], account: 'main' });
+    expect(c.accounts[0].moRoutes).toEqual([{ extension: '88', webhookUrl: 'http://x/88' }]);
+    expect(loadConfig({ config: file(yaml), papTrusted: ['127.0.0.1'] }, {}).pap.trustedNetworks).toEqual([
+      '127.0.0.1/32',
+    ]);
   });
 
   it('a Redis store: URL, prefix and cluster settings; a bad store URL or prefix names its key', () => {

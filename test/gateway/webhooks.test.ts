@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chinese, Harness, SERVICE_CODE, sleep, validSignature, waitFor } from './harness.js';
+import {
+  chinese,
+  Harness,
+  SERVICE_CODE,
+  sleep,
+  validSignature,
+  WebhookReceiver,
+  waitFor,
+} from './harness.js';
 
 /* Report and MO webhooks, end to end: simulator → CMPP DELIVER → SQLite outbox → signed POST. */
 
@@ -105,6 +113,37 @@ describe('MO', () => {
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
     expect(list.body.items[0]).toMatchObject({ id: hook.body.id, from: '13900000001', text: 'TD', parts: 1 });
+  });
+
+  it('MO routes: the longest matching extension after the service code picks the webhook, else the account one', async () => {
+    const routed = await new WebhookReceiver().start();
+    const longer = await new WebhookReceiver().start();
+    try {
+      h = await Harness.start({
+        account: {
+          moRoutes: [
+            { extension: '88', webhookUrl: routed.url },
+            { extension: '881', webhookUrl: longer.url },
+          ],
+        },
+      });
+      await h.linkUp();
+      for (const to of [`${SERVICE_CODE}88`, `${SERVICE_CODE}8812`, `${SERVICE_CODE}77`, SERVICE_CODE])
+        expect((await h.sim('POST', '/mo', { from: '13900000001', to, text: to })).status).toBe(200);
+      const account = h.webhook!;
+      await waitFor(() => routed.of('mo').length + longer.of('mo').length + account.of('mo').length === 4);
+      expect(routed.of('mo').map((x) => x.body.to)).toEqual([`${SERVICE_CODE}88`]);
+      expect(longer.of('mo').map((x) => x.body.to)).toEqual([`${SERVICE_CODE}8812`]);
+      expect(
+        account
+          .of('mo')
+          .map((x) => x.body.to)
+          .sort(),
+      ).toEqual([SERVICE_CODE, `${SERVICE_CODE}77`]);
+    } finally {
+      await routed.close();
+      await longer.close();
+    }
   });
 
   it('a long MO of 150 Chinese characters arrives in parts and is reassembled into one webhook and one record', async () => {
