@@ -15,12 +15,19 @@ const MAX_CONFLICTS = 100;
 export class RedisContext {
   readonly keys: Keys;
 
+  /**
+   * `redis` carries the queue's traffic (claims, SUBMIT_RESPs, reports); `intake` carries what the API
+   * stores (new messages, pushes): on one connection a burst of large inserts would hold the dispatcher's
+   * small commands behind it.
+   */
   constructor(
     readonly redis: Redis,
+    readonly intake: Redis,
     prefix: string,
   ) {
     this.keys = new Keys(prefix);
-    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+    for (const client of [redis, intake])
+      for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
   }
 
   /**
@@ -36,9 +43,14 @@ export class RedisContext {
     return this.fn(`${name}Buffer`)(this.keys.stats, this.keys.p, ...args);
   }
 
-  private fn(name: string): ScriptFn {
-    const fn = (this.redis as unknown as Record<string, ScriptFn>)[name];
-    return fn.bind(this.redis);
+  /** Runs a script on the intake connection. */
+  runIntake(name: ScriptName, ...args: (Arg | Arg[])[]): Promise<unknown> {
+    return this.fn(name, this.intake)(this.keys.stats, this.keys.p, ...args);
+  }
+
+  private fn(name: string, client = this.redis): ScriptFn {
+    const fn = (client as unknown as Record<string, ScriptFn>)[name];
+    return fn.bind(client);
   }
 
   /**

@@ -69,8 +69,8 @@ export class RedisStore implements Store {
   private readonly lastTakeover = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
 
-  private constructor(redis: Redis, o: RedisStoreOptions) {
-    this.ctx = new RedisContext(redis, keyPrefix(o.prefix ?? 'cmppgw'));
+  private constructor(redis: Redis, intake: Redis, o: RedisStoreOptions) {
+    this.ctx = new RedisContext(redis, intake, keyPrefix(o.prefix ?? 'cmppgw'));
     this.nodeId = o.nodeId ?? `${hostname()}-${process.pid}-${newId().slice(-6)}`;
     this.nodeTtlMs = o.nodeTtlMs ?? 10_000;
     this.claimIdleMs = o.claimIdleMs ?? this.nodeTtlMs;
@@ -82,20 +82,32 @@ export class RedisStore implements Store {
 
   /** Connects (failing at once when Redis does not answer) and starts this node's heartbeat. */
   static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const redis = new Redis(url, { lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 3 });
-    let lastError: Error | undefined;
-    // Later errors surface in the commands that fail while ioredis reconnects.
-    redis.on('error', (err: Error) => {
-      lastError = err;
-    });
-    try {
-      await redis.connect();
-    } catch (err) {
+    const connect = async () => {
+      const redis = new Redis(url, {
+        lazyConnect: true,
+        enableAutoPipelining: true,
+        maxRetriesPerRequest: 3,
+      });
+      let lastError: Error | undefined;
+      // Later errors surface in the commands that fail while ioredis reconnects.
+      redis.on('error', (err: Error) => {
+        lastError = err;
+      });
+      try {
+        await redis.connect();
+        return redis;
+      } catch (err) {
+        redis.disconnect();
+        const where = url.replace(/\/\/[^@/]*@/, '//***@');
+        throw new Error(`store: cannot connect to ${where}: ${(lastError ?? (err as Error)).message}`);
+      }
+    };
+    const redis = await connect();
+    const intake = await connect().catch((err) => {
       redis.disconnect();
-      const where = url.replace(/\/\/[^@/]*@/, '//***@');
-      throw new Error(`store: cannot connect to ${where}: ${(lastError ?? (err as Error)).message}`);
-    }
-    const store = new RedisStore(redis, options);
+      throw err;
+    });
+    const store = new RedisStore(redis, intake, options);
     await store.beat();
     store.heartbeat = setInterval(() => store.beat().catch(() => undefined), store.nodeTtlMs / 3);
     store.heartbeat.unref();
@@ -113,14 +125,14 @@ export class RedisStore implements Store {
   // ---------- messages ----------
 
   async insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
-    const existing = (await this.ctx.run('insert', '', '', '', this.insertArgs(messages))) as string[];
+    const existing = (await this.ctx.runIntake('insert', '', '', '', this.insertArgs(messages))) as string[];
     return this.insertResults(messages, existing);
   }
 
   async insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
     const { pushId, addresses, ...record } = push;
     const json = JSON.stringify({ ...record, pushId, addresses });
-    const reply = await this.ctx.run('insert', pushId, push.account, json, this.insertArgs(messages));
+    const reply = await this.ctx.runIntake('insert', pushId, push.account, json, this.insertArgs(messages));
     return reply !== 0;
   }
 
@@ -564,7 +576,8 @@ export class RedisStore implements Store {
     try {
       await this.ctx.redis.zrem(this.keys.nodes, this.nodeId);
     } finally {
-      await this.ctx.redis.quit().catch(() => this.ctx.redis.disconnect());
+      for (const client of [this.ctx.redis, this.ctx.intake])
+        await client.quit().catch(() => client.disconnect());
     }
   }
 }
