@@ -1,14 +1,5 @@
 import type { MessageStatus, PushAddressView } from '../store/types.js';
-
-/** PAP message-state values (PAP 2.0 §9.3; protocol-facts §8). */
-export type PapMessageState =
-  | 'pending'
-  | 'delivered'
-  | 'undeliverable'
-  | 'expired'
-  | 'cancelled'
-  | 'timeout'
-  | 'unknown';
+import type { MessageState } from '../wap/index.js';
 
 /**
  * The PAP state of one address, from the SMS that carries it. A push whose SUBMIT was accepted but whose
@@ -19,7 +10,7 @@ export function papState(
   now: number,
   reportWaitMs: number,
 ) {
-  const byStatus: Record<MessageStatus, PapMessageState> = {
+  const byStatus: Record<MessageStatus, MessageState> = {
     queued: 'pending',
     submitting: 'pending',
     submitted: a.updatedAt + reportWaitMs < now ? 'timeout' : 'pending',
@@ -34,7 +25,7 @@ export function papState(
 }
 
 /** The PAP code a result notification carries for a final state. */
-export function notificationCode(state: PapMessageState): number {
+export function notificationCode(state: MessageState): number {
   if (state === 'delivered') return 1000;
   if (state === 'expired' || state === 'timeout') return 3003;
   return 4000;

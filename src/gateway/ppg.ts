@@ -4,6 +4,7 @@ import {
   type CancelResponse,
   type CcqMessage,
   type CcqResponse,
+  type MessageState,
   type MultipartPart,
   PAP_CODES,
   type PapMessage,
@@ -20,7 +21,7 @@ import { GatewayError } from './errors.js';
 import { composePush, pushRecipient } from './ppg-compose.js';
 import { PapFailure } from './ppg-errors.js';
 import { jsonPush, type WapPushRequest } from './ppg-json.js';
-import { type PapMessageState, papState } from './ppg-states.js';
+import { papState } from './ppg-states.js';
 
 /** What the PPG needs of the gateway. */
 export interface PushGateway {
@@ -263,7 +264,7 @@ export class Ppg {
   }
 
   /** The PAP state of a push's address now. */
-  stateOf(a: Pick<PushAddressView, 'status' | 'updatedAt'>): PapMessageState {
+  stateOf(a: Pick<PushAddressView, 'status' | 'updatedAt'>): MessageState {
     return papState(a, Date.now(), this.options.reportWaitMs);
   }
 
