@@ -78,7 +78,8 @@ export function composePush(input: PushInput): ComposedPush {
   const wsp = encodeWspPush({
     tid: input.tid,
     contentType: compiled.contentType,
-    applicationId: content.headers['x-wap-application-id'],
+    // X-Wap-Application-Id, X-Wap-Initiator-URI, Push-Flag… go into the PDU; entity headers do not.
+    headers: content.headers,
     body: compiled.body,
   });
   const segments = wapPushSegments(wsp, input.reference);

@@ -31,7 +31,12 @@ const si = (text: string, href = 'http://www.example.com/wap/news') => `<?xml ve
 </si>`;
 
 /** A multipart/related PAP request: the control entity, then the content entity. */
-function multipart(control: string, content: string, contentType = 'text/vnd.wap.si'): string {
+function multipart(
+  control: string,
+  content: string,
+  contentType = 'text/vnd.wap.si',
+  headers: string[] = [],
+): string {
   return [
     `--${BOUNDARY}`,
     'Content-Type: application/xml',
@@ -39,6 +44,7 @@ function multipart(control: string, content: string, contentType = 'text/vnd.wap
     control,
     `--${BOUNDARY}`,
     `Content-Type: ${contentType}`,
+    ...headers,
     '',
     content,
     `--${BOUNDARY}--`,
@@ -211,6 +217,25 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     ]);
     const wsp = decodeWspPush(Buffer.concat(segments.map((s) => s.ud)));
     expect(decodeWbxml(wsp.body).xml).toContain(text);
+  });
+
+  it("the content entity's WSP-encodable headers go into the Push PDU", async () => {
+    await start();
+    const answer = await pap(
+      h,
+      multipart(pushMessage('p-headers', [address('13900000111')]), si('with headers'), 'text/vnd.wap.si', [
+        'X-Wap-Application-Id: x-wap-application:push.sia',
+        'X-Wap-Initiator-URI: http://pi.example.com/',
+      ]),
+    );
+    expect(answer.code).toBe(1001);
+    const [sms] = await waitFor(async () => {
+      const list = await pushSms(h, '13900000111');
+      return list.length === 1 ? list : undefined;
+    });
+    const wsp = decodeWspPush(sms.ud);
+    expect(wsp.applicationId).toBe(1); // push.sia, well-known code 0x01
+    expect(wsp.headers).toMatchObject({ 'X-Wap-Initiator-URI': 'http://pi.example.com/' });
   });
 
   it('several addresses: one SMS each; a status query for one address answers for that address', async () => {
