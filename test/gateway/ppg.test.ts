@@ -330,6 +330,31 @@ describe('PPG: PAP 2.0 over the gateway', () => {
     expect(h.webhook?.received ?? []).toHaveLength(0);
   });
 
+  it('deliver-before passes while the push cannot be sent: expired, and the PI is told so', async () => {
+    pi = await new PiEndpoint().start();
+    await start();
+    await h.stopSimulator();
+    await waitFor(() => !h.gateway?.ready(), 5000, 'the link to go down');
+    const before = new Date(Date.now() + 2000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const answer = await pap(
+      h,
+      multipart(
+        pushMessage(
+          'p-expire',
+          [address('13900000121')],
+          ` deliver-before-timestamp="${before}" ppg-notify-requested-to="${pi.url}"`,
+        ),
+        si('too late'),
+      ),
+    );
+    expect(answer.code).toBe(1001);
+    const endpoint = pi;
+    await waitFor(() => endpoint.received.length === 1, 8000, 'the expiry notification');
+    expect(endpoint.received[0]).toContain('message-state="expired"');
+    expect(codeOf(endpoint.received[0])).toBe(3003);
+    expect(stateIn((await status('p-expire')).xml)).toBe('expired');
+  });
+
   it('replace-push-id (all): the replaced push is cancelled where still pending, the new one goes out', async () => {
     await start();
     const later = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
