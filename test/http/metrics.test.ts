@@ -77,7 +77,10 @@ describe('GET /metrics', () => {
 
     const after = await waitFor(async () => {
       const s = await scrape(h!);
-      return delta(s, 'cmppgw_webhook_attempts_total') === 6 ? s : undefined;
+      // A receiver can have answered before the sender stored the outcome: wait for the backlog too.
+      return delta(s, 'cmppgw_webhook_attempts_total') === 6 && sum(s, 'cmppgw_webhook_backlog') === 0
+        ? s
+        : undefined;
     });
     const main = { account: 'main' };
     expect(delta(after, 'cmppgw_messages_accepted_total', main)).toBe(3);
