@@ -1,4 +1,5 @@
-import type { MessageView, NewMessage, NewPush, PushAddressView, PushView, Store } from '../store/types.js';
+import { freshView } from '../store/fresh-view.js';
+import type { MessageView, NewMessage, NewPush, PushAddressView, Store } from '../store/types.js';
 import {
   type CancelMessage,
   type CancelResponse,
@@ -131,14 +132,16 @@ export class Ppg {
       result: result(code, desc),
     });
     try {
-      return respond(await this.accept(control, content));
+      await this.accept(control, content);
+      return respond(1001);
     } catch (err) {
       if (err instanceof PapFailure) return respond(err.code, err.message);
       throw err;
     }
   }
 
-  private async accept(control: PushMessage, content: MultipartPart | undefined): Promise<number> {
+  /** Stores the push and its messages (returned), or throws the PapFailure that refuses it. */
+  private async accept(control: PushMessage, content: MultipartPart | undefined): Promise<NewMessage[]> {
     if (!content)
       throw new PapFailure(2000, 'a push-message needs a content entity after the control entity');
     const duplicate = () => new PapFailure(2007, `push-id ${control.pushId} was used before`);
@@ -156,7 +159,7 @@ export class Ppg {
     });
     if (control.replacePushId) await this.replace(control, composed, now);
     if (!(await this.gateway.storePush(composed.push, composed.messages))) throw duplicate();
-    return 1001;
+    return composed.messages;
   }
 
   /**
@@ -210,14 +213,13 @@ export class Ppg {
         results: [{ messageState: 'unknown', ...result(2004), addresses: [] }],
       };
     }
-    const now = Date.now();
     const { found, missing } = this.select(push.addresses, q.addresses);
     return {
       type: 'statusquery-response',
       pushId: q.pushId,
       results: [
         ...found.map((a) => ({
-          messageState: papState(a, now, this.options.reportWaitMs),
+          messageState: this.stateOf(a),
           ...result(1000),
           eventTime: new Date(a.updatedAt),
           addresses: [parsePapAddress(a.address)],
@@ -271,18 +273,13 @@ export class Ppg {
   /** `POST /api/v1/wap-push`: the push's id and its messages, or a GatewayError naming the field. */
   async pushJson(req: WapPushRequest): Promise<{ pushId: string; messages: MessageView[] }> {
     const { control, content } = jsonPush(req, Date.now());
-    const { result: outcome } = await this.push(control, content);
-    if (outcome.code !== 1001) {
-      const field = JSON_FIELDS[outcome.code] ?? 'href';
-      throw new GatewayError(
-        outcome.code === 2007 ? 409 : 400,
-        `pap_${outcome.code}`,
-        outcome.desc ?? '',
-        field,
-      );
+    try {
+      const messages = await this.accept(control, content);
+      return { pushId: control.pushId, messages: messages.map(freshView) };
+    } catch (err) {
+      if (!(err instanceof PapFailure)) throw err;
+      const field = JSON_FIELDS[err.code] ?? 'href';
+      throw new GatewayError(err.code === 2007 ? 409 : 400, `pap_${err.code}`, err.message, field);
     }
-    const push = (await this.gateway.store.getPush(control.pushId)) as PushView;
-    const messages = await Promise.all(push.addresses.map((a) => this.gateway.store.getMessage(a.messageId)));
-    return { pushId: control.pushId, messages: messages as MessageView[] };
   }
 }
