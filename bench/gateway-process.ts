@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readUntil } from '../test/gateway/cluster-node.js';
 
 /** `cmppgw start` in its own process (so the load generator does not share its thread). */
 export interface GatewayProcess {
@@ -33,15 +34,13 @@ export async function startGateway(configYaml: string): Promise<GatewayProcess> 
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  let text = '';
-  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
-    text += chunk.toString();
-    const url = /listening on (\S+)/.exec(text)?.[1];
-    const simulator = /control API (\S+)/.exec(text)?.[1];
-    if (url && simulator) return { url, simulator, dir, child, stop };
+  try {
+    const [url, simulator] = await readUntil(child, [/listening on (\S+)/, /control API (\S+)/]);
+    return { url, simulator, dir, child, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  await stop();
-  throw new Error('cmppgw start exited before listening');
 }
 
 /** SUBMITs the embedded simulator has received so far. */

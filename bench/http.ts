@@ -10,7 +10,7 @@
  * Targets: ≥ 15,000 msgs/s with single POSTs on SQLite (issue #5), ≥ 8,000 on Redis (issue #7), ≥ 60,000
  * msgs/s with batches.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { GatewayNode, readUntil } from '../test/gateway/cluster-node.js';
 import { deleteKeys, REDIS_URL, testPrefix } from '../test/store/redis-keys.js';
+import { simulatorSubmits, startGateway } from './gateway-process.js';
 import { cpuMeter } from './proc-cpu.js';
 
 const { values: args } = parseArgs({
@@ -39,10 +40,10 @@ const store = backend === 'redis' ? `${REDIS_URL}?prefix=${prefix}` : `sqlite:${
 const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 interface Running {
-  children: ChildProcess[];
   urls: string[];
   simulator: string;
   pids: Record<string, number>;
+  stop(): Promise<void>;
 }
 
 function redisPid(): Record<string, number> {
@@ -57,21 +58,19 @@ function redisPid(): Record<string, number> {
 
 /** One node in demo mode: `cmppgw start` with its embedded simulator (4 links, reports). */
 async function startOne(): Promise<Running> {
-  writeFileSync(
-    join(dir, 'cmppgw.yaml'),
+  const gw = await startGateway(
     [
       'http: { host: 127.0.0.1, port: 0, apiKeys: [bench-key], bodyLimit: 67108864 }',
       `store: ${store}`,
       'demo: { links: 4, reportDelayMs: [100, 1000] }',
     ].join('\n'),
   );
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cli, 'start', '--config', join(dir, 'cmppgw.yaml'), '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const [url, simulator] = await readUntil(child, [/listening on (\S+)/, /control API (\S+)/]);
-  return { children: [child], urls: [url], simulator, pids: { gateway: child.pid as number, ...redisPid() } };
+  return {
+    urls: [gw.url],
+    simulator: gw.simulator,
+    pids: { gateway: gw.child.pid as number, ...redisPid() },
+    stop: gw.stop,
+  };
 }
 
 /** N nodes on one Redis, one `cmppgw simulator` process; the account allows 4 links per node in all. */
@@ -115,18 +114,16 @@ async function startCluster(n: number): Promise<Running> {
     pids[`node${i + 1}`] = node.child.pid as number;
   });
   return {
-    children: [sim, ...nodes.map((node) => node.child)],
     urls: nodes.map((node) => node.url),
     simulator,
     pids: { ...pids, simulator: sim.pid as number, ...redisPid() },
+    async stop() {
+      for (const child of [sim, ...nodes.map((node) => node.child)]) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    },
   };
-}
-
-async function simulatorSubmits(simulator: string): Promise<number> {
-  const stats = (await (await fetch(`${simulator}/stats`)).json()) as {
-    accounts: Record<string, { submits: number }>;
-  };
-  return Object.values(stats.accounts).reduce((n, a) => n + a.submits, 0);
 }
 
 async function queued(url: string): Promise<number> {
@@ -179,10 +176,7 @@ try {
   const batch = JSON.stringify({ messages: Array.from({ length: batchSize }, () => one) });
   await phase(`batch ×${batchSize}`, run, batch, 4 * run.urls.length, batchSize);
 } finally {
-  for (const child of run.children) {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
+  await run.stop();
   rmSync(dir, { recursive: true, force: true });
   if (backend === 'redis') await deleteKeys(prefix);
 }
