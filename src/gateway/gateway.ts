@@ -67,14 +67,17 @@ export class Gateway implements PushGateway {
    * The webhook of a message that became final, queued with it: a PAP result notification for a push
    * whose PI asked for one, else a report to its callbackUrl or its account's webhook.
    */
-  private readonly reportWebhook: FinalHook = (m) => {
+  private readonly reportWebhook: FinalHook = (final, view) => {
+    const url = final.callbackUrl ?? this.accounts.get(final.account)?.config.webhookUrl;
+    if (!url) return undefined;
+    const m = view();
     const event =
       m.pushId !== null && m.callbackUrl !== null
         ? resultNotification(
             { ...m, pushId: m.pushId, callbackUrl: m.callbackUrl },
             this.config.pap.senderName,
           )
-        : reportEvent(m, m.callbackUrl ?? this.accounts.get(m.account)?.config.webhookUrl);
+        : reportEvent(m, url);
     if (event) setImmediate(() => this.webhooks.wake());
     return event;
   };

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-function base32(value: bigint, digits: number): string {
+/** `value` (an integer below 2^53) as `digits` base32 digits, most significant first. */
+function base32(value: number, digits: number): string {
   let out = '';
   for (let i = 0; i < digits; i++) {
-    out = ALPHABET[Number(value & 31n)] + out;
-    value >>= 5n;
+    out = ALPHABET[value % 32] + out;
+    value = Math.floor(value / 32);
   }
   return out;
 }
@@ -15,16 +16,19 @@ function base32(value: bigint, digits: number): string {
 let pool = randomBytes(4096);
 let used = 0;
 
-function random80(): bigint {
+/** 80 random bits as 16 base32 digits: two 40-bit halves, each exact in a double. */
+function random80(): string {
   if (used + 10 > pool.length) {
     pool = randomBytes(4096);
     used = 0;
   }
+  const at = used;
   used += 10;
-  return BigInt(`0x${pool.toString('hex', used - 10, used)}`);
+  const half = (o: number) => pool[o] * 2 ** 32 + pool.readUInt32BE(o + 1);
+  return base32(half(at), 8) + base32(half(at + 5), 8);
 }
 
 /** A time-ordered id: 10 base32 digits of milliseconds, then 16 random ones (80 bits). */
 export function newId(now = Date.now()): string {
-  return base32(BigInt(now), 10) + base32(random80(), 16);
+  return base32(now, 10) + random80();
 }

@@ -137,8 +137,11 @@ export interface WebhookEvent {
   contentType?: string;
 }
 
-/** Called inside the transaction for every message that became final: the webhook to queue, if any. */
-export type FinalHook = (message: MessageView) => WebhookEvent | undefined;
+/**
+ * Called inside the transaction for every message that became final: the webhook to queue, if any.
+ * `view` reads the whole message (with its segments); a hook that queues nothing need not call it.
+ */
+export type FinalHook = (message: FinalMessage, view: () => MessageView) => WebhookEvent | undefined;
 
 /** One part of a long MO, stored before its DELIVER is acknowledged. */
 export interface MoPart {

@@ -850,7 +850,8 @@ export function describeStoreContract(
       /** A hook that records the views it saw and queues one event per final status. */
       function recordingHook(): { hook: FinalHook; seen: MessageView[] } {
         const seen: MessageView[] = [];
-        const hook: FinalHook = (m) => {
+        const hook: FinalHook = (_final, view) => {
+          const m = view();
           seen.push(m);
           if (!m.callbackUrl) return undefined;
           return {
@@ -1462,7 +1463,7 @@ export function describeStoreContract(
         const [job] = await store.claimSegments(ACCT_A, 1, T0);
         await store.recordSubmits(
           [{ messageId: job.messageId, index: 0, msgId: nextMsgId(), result: 0, at: T0 }],
-          (v) => ({ eventKey: `pap:${v.id}`, url: HOOK, body: xml, contentType: 'application/xml' }),
+          (f) => ({ eventKey: `pap:${f.id}`, url: HOOK, body: xml, contentType: 'application/xml' }),
         );
         const jobs = await store.claimWebhooks(T0 + 1, 10, 1000);
         expect(jobs.map((j) => [j.body, j.contentType])).toEqual([

@@ -19,3 +19,22 @@ describe('newId', () => {
     expect(ids.size).toBe(10_000);
   });
 });
+
+describe('newId time digits', () => {
+  it('are the milliseconds in base32, most significant first', () => {
+    expect(newId(1).slice(0, 10)).toBe('0000000001');
+    expect(newId(32).slice(0, 10)).toBe('0000000010');
+    expect(newId(2 ** 50 - 1).slice(0, 10)).toBe('zzzzzzzzzz');
+    // JavaScript's own base32 digits (0-9a-v), mapped onto the alphabet without i, l, o and u.
+    const js = '0123456789abcdefghijklmnopqrstuv';
+    const ours = '0123456789abcdefghjkmnpqrstvwxyz';
+    const t = 1_760_012_800_000;
+    const expected = [...t.toString(32).padStart(10, '0')].map((c) => ours[js.indexOf(c)]).join('');
+    expect(newId(t).slice(0, 10)).toBe(expected);
+  });
+
+  it('the random part uses every digit', () => {
+    const seen = new Set(Array.from({ length: 2_000 }, () => newId(0).slice(10)).join(''));
+    expect(seen.size).toBe(32);
+  });
+});

@@ -464,7 +464,7 @@ export class RedisStore implements Store {
       const final = rec?.refresh(now, error);
       if (!rec || !final) continue;
       finals.push(final);
-      const event = onFinal?.(rec.view());
+      const event = onFinal?.(final, () => rec.view());
       if (event) tx.webhook(event, now);
     }
     return finals;

@@ -8,9 +8,15 @@ interface Queued {
   reject(err: unknown): void;
 }
 
+/** Writes that flush at once even while a WAL sync runs (bounds a transaction's size). */
+const MAX_WAITING = 512;
+
 /**
- * Group commit: writes queued during one event-loop turn run in one transaction, so a burst of API
- * requests pays one disk sync instead of one each. A write that throws is rejected alone: the batch is
+ * Group commit: queued writes run in one transaction, so a burst of API requests pays one commit and one
+ * disk sync instead of one each. Writes queued while a WAL sync runs wait for it to finish (they could
+ * not be durable sooner anyway), so under load each sync is followed by one commit of everything that
+ * arrived meanwhile; a commit costs the same whether it holds one write or fifty. A non-durable write
+ * (claims, which the dispatcher waits for) flushes the queue on the next turn. A write that throws is rejected alone: the batch is
  * rolled back and replayed with a savepoint per write (writes only touch the database, so a replay is
  * safe; savepoints on every batch cost a fifth of the dispatcher's time). A durable write's promise
  * resolves only once its commit is on disk (WalSync); a non-durable one (claims, leases: losing them in
@@ -18,6 +24,9 @@ interface Queued {
  */
 export class GroupCommit {
   private queue: Queued[] = [];
+  private scheduled = false;
+  private urgent = false;
+  private waitingForSync = false;
 
   constructor(
     private readonly db: Database,
@@ -40,13 +49,32 @@ export class GroupCommit {
   run<T>(work: () => T, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      if (!durable) this.urgent = true;
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0) return;
+    if (this.wal.busy && !this.urgent && this.queue.length < MAX_WAITING) {
+      if (!this.waitingForSync) {
+        this.waitingForSync = true;
+        this.wal.idle().then(() => {
+          this.waitingForSync = false;
+          this.schedule();
+        });
+      }
+      return;
+    }
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
+    this.scheduled = false;
+    this.urgent = false;
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       outcomes = this.db.transaction(() => batch.map((item) => ({ ok: true, value: item.work() })))();

@@ -14,6 +14,16 @@ export class WalSync {
 
   constructor(private readonly walPath: string | null) {}
 
+  /** Whether a sync is running. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Resolves (never rejects) once no sync is running or queued. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
   /** Resolves once everything committed before this call is on disk. */
   sync(): Promise<void> {
     if (this.walPath === null) return Promise.resolve();
