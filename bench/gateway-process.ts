@@ -24,7 +24,17 @@ export async function startGateway(configYaml: string): Promise<GatewayProcess> 
   writeFileSync(join(dir, 'cmppgw.yaml'), configYaml.replaceAll('DIR', dir));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', cli, 'start', '--config', join(dir, 'cmppgw.yaml'), '--log-level', 'warn'],
+    [
+      ...(process.env.CPUPROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPUPROF] : []),
+      '--import',
+      'tsx',
+      cli,
+      'start',
+      '--config',
+      join(dir, 'cmppgw.yaml'),
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const stop = async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { afterEach } from 'vitest';
 import type { AccountConfig, GatewayConfig } from '../../src/gateway/config.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { buildApp } from '../../src/http/app.js';
@@ -417,4 +418,21 @@ export class Harness {
     await attempt(() => this.redis?.cleanup());
     if (errors.length > 0) throw errors[0];
   }
+}
+
+/**
+ * For a test file whose tests each start their own gateway: returns `harness(options)`, which starts one
+ * with its link up; it is closed after the test.
+ */
+export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await Harness.start(options);
+    await current.linkUp();
+    return current;
+  };
 }

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   chinese,
-  Harness,
+  harnessPerTest,
   SERVICE_CODE,
   sleep,
   validSignature,
@@ -11,17 +11,7 @@ import {
 
 /* Report and MO webhooks, end to end: simulator → CMPP DELIVER → SQLite outbox → signed POST. */
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(): Promise<Harness> {
-  h = await Harness.start();
-  await h.linkUp();
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('report webhooks', () => {
   it('POSTs exactly one signed report per message when final: to callbackUrl if given, else the account webhookUrl', async () => {
@@ -119,7 +109,7 @@ describe('MO', () => {
     const routed = await new WebhookReceiver().start();
     const longer = await new WebhookReceiver().start();
     try {
-      h = await Harness.start({
+      const h = await harness({
         account: {
           moRoutes: [
             { extension: '88', webhookUrl: routed.url },
@@ -127,7 +117,6 @@ describe('MO', () => {
           ],
         },
       });
-      await h.linkUp();
       for (const to of [`${SERVICE_CODE}88`, `${SERVICE_CODE}8812`, `${SERVICE_CODE}77`, SERVICE_CODE])
         expect((await h.sim('POST', '/mo', { from: '13900000001', to, text: to })).status).toBe(200);
       const account = h.webhook!;

@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { API_KEY, Harness, SERVICE_CODE, waitFor } from '../gateway/harness.js';
+import { describe, expect, it } from 'vitest';
+import { API_KEY, harnessPerTest, SERVICE_CODE, waitFor } from '../gateway/harness.js';
 
 /* The cmpp-gateway compatible /submit and /send, health and readiness, and the OpenAPI document. */
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(): Promise<Harness> {
-  h = await Harness.start();
-  await h.linkUp();
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('compat /submit and /send', () => {
   it('GET /submit?src=&dest=&cont= answers result 0 with the id; the SUBMIT has Src_Id = service code + src', async () => {

@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { chinese, Harness, type HarnessOptions, SERVICE_CODE, sleep, waitFor } from '../gateway/harness.js';
+import { describe, expect, it } from 'vitest';
+import { chinese, harnessPerTest, SERVICE_CODE, sleep, waitFor } from '../gateway/harness.js';
 
 /* Sending through POST /api/v1/messages, end to end: HTTP → SQLite → CMPP → simulator → report. */
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  h = await Harness.start(options);
-  await h.linkUp();
-  return h;
-}
+const harness = harnessPerTest();
 
 describe('POST /api/v1/messages', () => {
   it('stores a single message before answering 202, then it is delivered with its Msg_Id and DELIVRD', async () => {

@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, sleep, waitFor } from '../gateway/harness.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, sleep, waitFor } from '../gateway/harness.js';
 
 /* Scheduled sending (sendAt), expiry (validUntil) and cancellation, end to end. */
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(): Promise<Harness> {
-  h = await Harness.start();
-  await h.linkUp();
-  return h;
-}
+const harness = harnessPerTest();
 
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
