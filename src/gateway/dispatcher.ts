@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { recipientMsgId } from '../cmpp/index.js';
 import { type CmppClient, CmppSessionError, submitResultText } from '../session/index.js';
-import type { FinalHook, SegmentJob, Store } from '../store/types.js';
+import type { FinalHook, SegmentJob, Store, SubmitOutcome } from '../store/types.js';
 import type { AccountConfig } from './config.js';
 import { submitFieldsFor } from './submit-fields.js';
+import { TurnBatch } from './turn-batch.js';
 
 const IDLE_POLL_MS = 100;
 /** DestUsr_tl: fewer than 100 recipients per SUBMIT (SPEC3 §8.4.3.1). */
@@ -27,15 +28,18 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   /** Per link: SUBMITs sent whose outcome is not stored yet (the duplicates a crash could cause). */
   private readonly unrecorded = new Map<CmppClient, number>();
+  /** SUBMIT_RESPs answered in the same turn are stored together. */
+  private readonly outcomes: TurnBatch<SubmitOutcome>;
 
   constructor(
     private readonly account: AccountConfig,
     private readonly links: readonly CmppClient[],
     private readonly store: Store,
-    private readonly onFinal: FinalHook,
+    onFinal: FinalHook,
     private readonly log: Logger,
   ) {
     for (const link of links) link.on('up', () => this.wake());
+    this.outcomes = new TurnBatch((outcomes) => store.recordSubmits(outcomes, onFinal));
   }
 
   /** Something may be sendable now (new messages, a freed window slot, a link up). */
@@ -151,7 +155,7 @@ export class Dispatcher {
           at,
           error,
         }));
-        await this.store.recordSubmits(outcomes, this.onFinal);
+        await this.outcomes.add(outcomes);
       },
       async (err: Error) => {
         if (!(err instanceof CmppSessionError)) throw err;

@@ -9,8 +9,9 @@ import {
   parseUdh,
 } from '../cmpp/index.js';
 import { newId } from '../store/ids.js';
-import type { FinalHook, MoPart, NewMo, Store, WebhookEvent } from '../store/types.js';
+import type { FinalHook, IncomingReport, MoPart, NewMo, Store, WebhookEvent } from '../store/types.js';
 import type { AccountConfig } from './config.js';
+import { TurnBatch } from './turn-batch.js';
 
 export type MoWebhook = (mo: NewMo) => WebhookEvent | undefined;
 
@@ -30,32 +31,34 @@ function moText(payload: Buffer, fmt: number): string | null {
  * ISMG delivers again anything we could not keep.
  */
 export class Inbound {
+  /** Reports received in the same turn are stored together. */
+  private readonly reports: TurnBatch<IncomingReport>;
+
   constructor(
     private readonly account: AccountConfig,
     private readonly store: Store,
-    private readonly onFinal: FinalHook,
+    onFinal: FinalHook,
     private readonly moWebhook: MoWebhook,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reports = new TurnBatch((reports) => store.recordReports(reports, onFinal));
+  }
 
   async onDeliver(pdu: Pdu<DeliverFields>): Promise<number> {
     const f = pdu.fields;
     const receivedAt = Date.now();
     if (f.Registered_Delivery === 1) {
       const r = decodeReport(f.Msg_Content);
-      await this.store.recordReports(
-        [
-          {
-            msgId: r.Msg_Id.toString(),
-            stat: r.Stat,
-            submitTime: r.Submit_time,
-            doneTime: r.Done_time,
-            dest: r.Dest_terminal_Id,
-            receivedAt,
-          },
-        ],
-        this.onFinal,
-      );
+      await this.reports.add([
+        {
+          msgId: r.Msg_Id.toString(),
+          stat: r.Stat,
+          submitTime: r.Submit_time,
+          doneTime: r.Done_time,
+          dest: r.Dest_terminal_Id,
+          receivedAt,
+        },
+      ]);
       return 0;
     }
     const udh = hasUdhi(f.TP_udhi) ? parseUdh(f.Msg_Content) : undefined;
