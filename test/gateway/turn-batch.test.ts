@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { TurnBatch } from '../../src/gateway/turn-batch.js';
+
+describe('TurnBatch', () => {
+  it('joins the calls of one turn into one run, in call order; a later turn gets its own run', async () => {
+    const runs: number[][] = [];
+    const batch = new TurnBatch<number>(async (items) => {
+      runs.push(items);
+    });
+    await Promise.all([batch.add([1, 2]), batch.add([3]), batch.add([])]);
+    await batch.add([4]);
+    expect(runs).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('every caller of a run that fails gets its error', async () => {
+    const batch = new TurnBatch<number>(async () => {
+      throw new Error('store down');
+    });
+    const results = await Promise.allSettled([batch.add([1]), batch.add([2])]);
+    expect(results.map((r) => r.status === 'rejected' && (r.reason as Error).message)).toEqual([
+      'store down',
+      'store down',
+    ]);
+  });
+
+  it('a caller resolves only once the run has finished', async () => {
+    let finish!: () => void;
+    const batch = new TurnBatch<number>(() => new Promise<void>((r) => (finish = r)));
+    let done = false;
+    const added = batch.add([1]).then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    finish();
+    await added;
+    expect(done).toBe(true);
+  });
+});
