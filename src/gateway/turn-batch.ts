@@ -1,7 +1,8 @@
 /**
  * Joins the calls made during one event-loop turn into one call of `run` with all their items: the
- * SUBMIT_RESPs or reports read from one socket chunk become one store change (one transaction, or with
- * Redis one read and one script instead of two per item). Every caller's promise settles with that call.
+ * SUBMIT_RESPs or reports read from every link in one poll phase become one store change (one transaction,
+ * or with Redis one read and one script instead of two per item). Every caller's promise settles with that
+ * call.
  */
 export class TurnBatch<T> {
   private items: T[] = [];

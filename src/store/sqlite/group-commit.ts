@@ -13,14 +13,14 @@ const MAX_WAITING = 512;
 
 /**
  * Group commit: queued writes run in one transaction, so a burst of API requests pays one commit and one
- * disk sync instead of one each. Writes queued while a WAL sync runs wait for it to finish (they could
- * not be durable sooner anyway), so under load each sync is followed by one commit of everything that
- * arrived meanwhile; a commit costs the same whether it holds one write or fifty. A non-durable write
- * (claims, which the dispatcher waits for) flushes the queue on the next turn. A write that throws is rejected alone: the batch is
- * rolled back and replayed with a savepoint per write (writes only touch the database, so a replay is
- * safe; savepoints on every batch cost a fifth of the dispatcher's time). A durable write's promise
- * resolves only once its commit is on disk (WalSync); a non-durable one (claims, leases: losing them in
- * a crash changes nothing) at commit.
+ * disk sync instead of one each. Writes queued while a WAL sync runs wait for it to finish (they could not
+ * be durable sooner anyway), so under load each sync is followed by one commit of everything that arrived
+ * meanwhile, and each commit's fixed cost is shared by more writes. A non-durable write (claims, which the
+ * dispatcher waits for) flushes the queue on the next turn. A write that throws is rejected alone: the
+ * batch is rolled back and replayed with a savepoint per write (writes only touch the database, so a
+ * replay is safe; savepoints on every batch cost a fifth of the dispatcher's time). A durable write's
+ * promise resolves only once its commit is on disk (WalSync); a non-durable one (claims, leases: losing
+ * them in a crash changes nothing) at commit.
  */
 export class GroupCommit {
   private queue: Queued[] = [];
