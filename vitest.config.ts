@@ -12,9 +12,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'redis',
-          include: ['test/gateway/*.test.ts'],
-          // These start no gateway through the harness (config, the demo CLI) or pick Redis themselves.
-          exclude: ['test/gateway/{config,demo-cli,cluster,leases}.test.ts'],
+          include: ['test/gateway/*.test.ts', 'test/http/*.test.ts'],
+          // These start no gateway through the harness (config, the demo CLI, the dashboard's bundle), pick
+          // Redis themselves (cluster, leases), or test the browser UI over the API the others cover.
+          exclude: [
+            'test/gateway/{config,demo-cli,cluster,leases}.test.ts',
+            'test/http/dashboard{-bundle,.browser}.test.ts',
+          ],
           env: { CMPPGW_TEST_STORE: 'redis' },
         },
       },

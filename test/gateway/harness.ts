@@ -14,6 +14,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { messageJson } from '../../src/http/views.js';
 import { Simulator, type SimulatorConfigInput, type SubmitJson } from '../../src/simulator/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { MessageView } from '../../src/store/types.js';
 import { RedisBackend, TEST_BACKEND } from './store-backend.js';
 
 /*
@@ -380,6 +381,18 @@ export class Harness {
       );
     } catch (err) {
       throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);
+    }
+  }
+
+  /** A message as a second store connection sees it (another SQLite connection, another Redis client). */
+  async storedMessage(id: string): Promise<MessageView | undefined> {
+    const store = this.redis
+      ? await this.redis.open('harness-reader', this.config().reportWaitMs)
+      : new SqliteStore(this.dbPath);
+    try {
+      return await store.getMessage(id);
+    } finally {
+      await store.close();
     }
   }
 

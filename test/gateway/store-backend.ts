@@ -20,6 +20,12 @@ if what == 'messages' then
   for i = 1, #h, 2 do if string.sub(h[i], 1, 3) == 'st:' then n = n + tonumber(h[i + 1]) end end
   return n
 elseif what == 'segments' and status == 'queued' then return stat('qs')
+elseif what == 'segments' and status == '' then
+  local n = 0
+  for _, id in ipairs(redis.call('ZRANGE', p .. 'ls:m', 0, -1)) do
+    n = n + tonumber(redis.call('HGET', p .. 'm:' .. id, 'n') or '0')
+  end
+  return n
 elseif what == 'webhooks' and status == 'delivered' then return stat('whdone')
 elseif what == 'mo' and status == '' then return stat('mo')
 elseif what == 'orphan_reports' and status == '' then return redis.call('HLEN', p .. 'orph')

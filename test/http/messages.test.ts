@@ -9,13 +9,12 @@ describe('POST /api/v1/messages', () => {
   it('stores a single message before answering 202, then it is delivered with its Msg_Id and DELIVRD', async () => {
     const h = await harness();
     const res = await h.api('POST', '/api/v1/messages', { to: '13800138000', text: 'hello cmppgw' });
-    // Read right after the answer, on another connection: the row was committed before the 202.
-    const row = h.read((db) => db.prepare('SELECT * FROM messages WHERE id = ?').get(res.body.id)) as
-      | { recipient: string; segment_count: number }
-      | undefined;
+    // Read right after the answer, on another connection: the message was committed before the 202.
+    const stored = await h.storedMessage(res.body.id);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'queued', segments: 1, to: '13800138000' });
-    expect(row).toMatchObject({ recipient: '13800138000', segment_count: 1 });
+    expect(stored).toMatchObject({ to: '13800138000' });
+    expect(stored?.segments).toHaveLength(1);
 
     const m = await h.waitStatus(res.body.id, 'delivered');
     const [submit] = await h.submits('13800138000');
