@@ -5,6 +5,7 @@ import {
   compilePushContent,
   encodeWspPush,
   type MultipartPart,
+  mediaType,
   type PapAddress,
   type PushMessage,
   WapTransformError,
@@ -12,6 +13,7 @@ import {
 } from '../wap/index.js';
 import type { AccountConfig } from './config.js';
 import { PapFailure } from './ppg-errors.js';
+import { count, type PushProgress } from './ppg-progress.js';
 
 /** A PLMN address as CMPP's Dest_terminal_Id: the national 11-digit number (protocol-facts §8 addresses). */
 export function pushRecipient(a: PapAddress): string {
@@ -50,6 +52,8 @@ export interface PushInput {
   now: number;
   /** Only these addresses get the push (replace-method pending-only); all when undefined. */
   only?: Set<string>;
+  /** Where the validated and compiled stages are noted, when the PI asked for progress notes. */
+  progress?: PushProgress;
 }
 
 /**
@@ -68,6 +72,11 @@ export function composePush(input: PushInput): ComposedPush {
   const recipients = control.addresses.map((a) => ({ address: a.raw, to: pushRecipient(a) }));
   const type = content.headers['content-type'];
   if (!type) throw new PapFailure(2000, 'the content entity has no Content-Type');
+  input.progress?.note(
+    'validated',
+    `${count(recipients.length, 'address', 'addresses')} reachable over SMS; ` +
+      'quality-of-service and delivery times accepted',
+  );
   let compiled: { contentType: string; body: Buffer };
   try {
     compiled = compilePushContent(type, content.body);
@@ -83,6 +92,14 @@ export function composePush(input: PushInput): ComposedPush {
     body: compiled.body,
   });
   const segments = wapPushSegments(wsp, input.reference);
+  const media = mediaType(type);
+  const converted = mediaType(compiled.contentType) !== media;
+  input.progress?.note(
+    converted ? 'compiled' : 'encoded',
+    `${converted ? `${media} compiled to ${compiled.contentType}` : `${media} kept as sent`} ` +
+      `(${compiled.body.length} bytes); WSP Push PDU of ${wsp.length} bytes in ` +
+      `${count(segments.length, 'SMS', 'SMS')} per address`,
+  );
   const selected = recipients.filter((r) => !input.only || input.only.has(r.address));
   const messages: NewMessage[] = selected.map((r) => ({
     id: newId(now),
@@ -107,6 +124,7 @@ export function composePush(input: PushInput): ComposedPush {
       account: account.name,
       contentType: compiled.contentType,
       notifyTo: control.ppgNotifyRequestedTo ?? null,
+      sourceReference: control.sourceReference,
       deliverBefore,
       deliverAfter,
       createdAt: now,

@@ -22,6 +22,7 @@ import { GatewayError } from './errors.js';
 import { composePush, pushRecipient } from './ppg-compose.js';
 import { PapFailure } from './ppg-errors.js';
 import { jsonPush, type WapPushRequest } from './ppg-json.js';
+import { count, PushProgress } from './ppg-progress.js';
 import { papState } from './ppg-states.js';
 
 /** What the PPG needs of the gateway. */
@@ -72,6 +73,25 @@ function numberOf(address: string): string | undefined {
   }
 }
 
+/** The parsed stage's note: what the request holds. */
+function describeRequest(control: PushMessage, content: MultipartPart | undefined): string {
+  const to = count(control.addresses.length, 'address', 'addresses');
+  if (!content) return `push-message to ${to}, without a content entity`;
+  const type = content.headers['content-type'] ?? 'no Content-Type';
+  return `push-message to ${to} with a content entity of ${content.body.length} bytes (${type})`;
+}
+
+/** The stored stage's note: what was committed, and when it goes out. */
+function describeStored(push: NewPush, now: number): string {
+  const when =
+    push.deliverAfter !== null && push.deliverAfter > now
+      ? `held until ${new Date(push.deliverAfter).toISOString()}`
+      : 'queued for sending';
+  const expiry = push.deliverBefore === null ? '' : `, expires ${new Date(push.deliverBefore).toISOString()}`;
+  const stored = `${count(push.addresses.length, 'message')} stored durably on account ${push.account}`;
+  return `${stored}, ${when}${expiry}`;
+}
+
 /**
  * The Push Proxy Gateway: PAP 2.0 operations (protocol-facts §8) over the normal message pipeline. Every
  * address of a push is one durable message; its PAP state is derived from that message's SMS state.
@@ -96,7 +116,9 @@ export class Ppg {
     const control = request.control;
     switch (control.type) {
       case 'push-message': {
-        const response = await this.push(control, request.content);
+        const progress = control.progressNotesRequested ? new PushProgress() : undefined;
+        progress?.note('parsed', describeRequest(control, request.content));
+        const response = await this.push(control, request.content, progress);
         return { status: httpStatus(response.result.code), control: response };
       }
       case 'statusquery-message':
@@ -122,17 +144,25 @@ export class Ppg {
     };
   }
 
-  /** push-message: 1001 once every address is durably queued, or the code of what is wrong (nothing stored). */
-  async push(control: PushMessage, content: MultipartPart | undefined): Promise<PushResponse> {
+  /**
+   * push-message: 1001 once every address is durably queued, or the code of what is wrong (nothing stored).
+   * With progress-notes-requested, the answer lists the stages passed before it, a refusal included.
+   */
+  async push(
+    control: PushMessage,
+    content: MultipartPart | undefined,
+    progress = control.progressNotesRequested ? new PushProgress() : undefined,
+  ): Promise<PushResponse> {
     const respond = (code: number, desc?: string): PushResponse => ({
       type: 'push-response',
       pushId: control.pushId,
       senderName: this.options.senderName,
       replyTime: new Date(),
+      ...(progress && { progressNotes: progress.notes }),
       result: result(code, desc),
     });
     try {
-      await this.accept(control, content);
+      await this.accept(control, content, progress);
       return respond(1001);
     } catch (err) {
       if (err instanceof PapFailure) return respond(err.code, err.message);
@@ -141,7 +171,11 @@ export class Ppg {
   }
 
   /** Stores the push and its messages (returned), or throws the PapFailure that refuses it. */
-  private async accept(control: PushMessage, content: MultipartPart | undefined): Promise<NewMessage[]> {
+  private async accept(
+    control: PushMessage,
+    content: MultipartPart | undefined,
+    progress?: PushProgress,
+  ): Promise<NewMessage[]> {
     if (!content)
       throw new PapFailure(2000, 'a push-message needs a content entity after the control entity');
     const duplicate = () => new PapFailure(2007, `push-id ${control.pushId} was used before`);
@@ -156,9 +190,11 @@ export class Ppg {
       tid: this.tid++ & 0xff,
       reference: this.gateway.nextReference(account.name),
       now,
+      progress,
     });
-    if (control.replacePushId) await this.replace(control, composed, now);
+    if (control.replacePushId) await this.replace(control, composed, now, progress);
     if (!(await this.gateway.storePush(composed.push, composed.messages))) throw duplicate();
+    progress?.note('stored', describeStored(composed.push, now));
     return composed.messages;
   }
 
@@ -170,18 +206,32 @@ export class Ppg {
     control: PushMessage,
     composed: { push: NewPush; messages: NewMessage[] },
     now: number,
+    progress: PushProgress | undefined,
   ): Promise<void> {
     const old = await this.gateway.store.getPush(control.replacePushId as string);
-    if (!old) return;
+    if (!old) {
+      progress?.note('replaced', `no push ${control.replacePushId} to replace; nothing cancelled`);
+      return;
+    }
     const sent = new Set<string>();
+    let cancelled = 0;
     for (const a of old.addresses) {
       const outcome = await this.gateway.store.cancelMessage(a.messageId, now);
+      if (outcome === 'cancelled') cancelled++;
       const to = numberOf(a.address);
       if (outcome === 'too_late' && to) sent.add(to);
     }
-    if ((control.replaceMethod ?? 'all') === 'all') return;
+    const done =
+      `push ${old.pushId}: ${count(cancelled, 'address', 'addresses')} cancelled before sending, ` +
+      `${old.addresses.length - cancelled} already sent or final`;
+    if ((control.replaceMethod ?? 'all') === 'all') {
+      progress?.note('replaced', done);
+      return;
+    }
     const keep = composed.messages.map((m) => !sent.has(m.to));
-    if (!keep.includes(true))
+    const kept = keep.filter(Boolean).length;
+    progress?.note('replaced', `${done}; pending-only: this push goes to ${kept} of ${keep.length}`);
+    if (kept === 0)
       throw new PapFailure(3003, `every address of push ${old.pushId} was already sent; nothing to replace`);
     composed.messages = composed.messages.filter((_, i) => keep[i]);
     composed.push.addresses = composed.push.addresses.filter((_, i) => keep[i]);

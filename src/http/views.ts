@@ -58,6 +58,7 @@ export function pushJson(p: PushView, stateOf: (a: PushView['addresses'][number]
     account: p.account,
     contentType: p.contentType,
     notifyTo: p.notifyTo,
+    sourceReference: p.sourceReference ?? null,
     deliverBefore: iso(p.deliverBefore),
     deliverAfter: iso(p.deliverAfter),
     createdAt: iso(p.createdAt),

@@ -1,6 +1,7 @@
-import { MsgFmt, type Pdu, type PduJson, pduToJson } from '../cmpp/index.js';
+import { hasUdhi, MsgFmt, type Pdu, type PduJson, pduToJson } from '../cmpp/index.js';
 import { type ReceivedPush, readPushSms } from '../wap/index.js';
 import { nationalNumber } from './msisdn.js';
+import { PushArrivals } from './push-arrivals.js';
 import { recordMsgIds, type SubmitRecord } from './submit-record.js';
 
 export interface SubmitFilter {
@@ -20,14 +21,19 @@ export interface SubmitJson {
   msgIds: string[];
   retransmissions: number;
   text?: string;
-  /** A single-SMS WAP push (binary, port 2948): its content type and decoded SI/SL. */
+  /**
+   * A WAP push (binary, port 2948) this SUBMIT carries whole, or completes as the last of its segments to
+   * arrive: its content type and decoded SI/SL.
+   */
   wapPush?: ReceivedPush;
   pdu: PduJson;
 }
 
+/** A multi-SMS push was joined on arrival; a single-SMS one is decoded only when the log is read. */
 function wapPushOf(record: SubmitRecord): ReceivedPush | undefined {
+  if (record.wapPush) return record.wapPush;
   const f = record.pdu.fields;
-  return f.Msg_Fmt === MsgFmt.BINARY && f.TP_udhi !== 0 ? readPushSms(f.Msg_Content) : undefined;
+  return f.Msg_Fmt === MsgFmt.BINARY && hasUdhi(f.TP_udhi) ? readPushSms(f.Msg_Content) : undefined;
 }
 
 function submitToJson(record: SubmitRecord): SubmitJson {
@@ -49,12 +55,15 @@ function submitToJson(record: SubmitRecord): SubmitJson {
 /** The most recent SUBMITs in a ring buffer, turned into JSON only when asked for. */
 export class SubmitLog {
   private readonly ring: SubmitRecord[] = [];
+  private readonly pushes = new PushArrivals();
   private next = 0;
 
   constructor(private readonly capacity: number) {}
 
   add(record: SubmitRecord): void {
     if (this.capacity === 0) return;
+    const push = this.pushes.completedBy(record);
+    if (push) record.wapPush = push;
     this.ring[this.next] = record;
     this.next = (this.next + 1) % this.capacity;
   }

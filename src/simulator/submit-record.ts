@@ -1,4 +1,5 @@
 import { type Pdu, recipientMsgId, type SubmitFields } from '../cmpp/index.js';
+import type { ReceivedPush } from '../wap/index.js';
 
 /** One SUBMIT the simulator received (retransmissions are counted on it, not recorded again). */
 export interface SubmitRecord {
@@ -20,6 +21,8 @@ export interface SubmitRecord {
   /** The Msg_Id of the first recipient; undefined when rejected. */
   msgId?: bigint;
   retransmissions: number;
+  /** The multi-SMS WAP push this SUBMIT completed, decoded when it arrived (PushArrivals). */
+  wapPush?: ReceivedPush;
 }
 
 /** One Msg_Id per recipient, in Dest_terminal_Id order (SPEC3 Appendix 1); none when rejected. */

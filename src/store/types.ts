@@ -224,6 +224,8 @@ export interface NewPush {
   contentType: string;
   /** ppg-notify-requested-to: where result notifications go; null when none was asked for. */
   notifyTo: string | null;
+  /** source-reference: the PI's name for the content's source (facts §8); absent when it gave none. */
+  sourceReference?: string;
   deliverBefore: number | null;
   deliverAfter: number | null;
   createdAt: number;

@@ -34,6 +34,7 @@ export { decodeWbxml, type WbxmlDocument } from './wbxml-decode.js';
 export { compileSi, compileSl } from './wbxml-encode.js';
 export { WAP_PUSH_PORTS, type WapSegment, wapPushSegments } from './wdp.js';
 export { type ReceivedPush, readPushSms } from './wdp-decode.js';
+export { PushReassembler, type PushReassemblyOptions } from './wdp-reassembly.js';
 export { decodeWspPush } from './wsp-decode.js';
 export { encodeWspPush, type WspPush } from './wsp-encode.js';
 export type { XmlElement, XmlNode } from './xml.js';

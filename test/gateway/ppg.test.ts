@@ -210,13 +210,36 @@ describe('PPG: PAP 2.0 over the gateway', () => {
       expect(s.udh.toString('hex')).toBe(`0b05040b8423f00003${ref.toString(16).padStart(2, '0')}030${i + 1}`);
       expect(s.udh.length + s.ud.length).toBeLessThanOrEqual(140);
     });
-    expect((await h.submits('13900000002')).map((s: Json) => s.wapPush)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
     const wsp = decodeWspPush(Buffer.concat(segments.map((s) => s.ud)));
     expect(decodeWbxml(wsp.body).xml).toContain(text);
+    // The simulator joined the three SMS as the handset would: the SI shows on the segment that completed it.
+    const [last, ...earlier] = await h.submits('13900000002');
+    expect(earlier.map((s: Json) => s.wapPush)).toEqual([undefined, undefined]);
+    expect(last.wapPush).toMatchObject({ contentType: 'application/vnd.wap.sic', document: { kind: 'si' } });
+    expect(last.wapPush?.document?.xml).toBe(
+      `<si><indication href="http://www.example.com/wap/news" si-id="1@example.com" action="signal-high">${text}</indication></si>`,
+    );
+  });
+
+  it('source-reference is kept with the push and shown by GET /api/v1/pushes; null when the PI gave none', async () => {
+    await start();
+    const named = await pap(
+      h,
+      multipart(
+        pushMessage('p-source', [address('13900000141')], ' source-reference="news-desk &amp; co"'),
+        si('sourced'),
+      ),
+    );
+    expect(named.code).toBe(1001);
+    expect((await pap(h, multipart(pushMessage('p-nosource', [address('13900000142')]), si('x')))).code).toBe(
+      1001,
+    );
+    expect((await h.api('GET', '/api/v1/pushes/p-source')).body.sourceReference).toBe('news-desk & co');
+    const list = (await h.api('GET', '/api/v1/pushes')).body.items;
+    expect(list.map((p: Json) => [p.pushId, p.sourceReference])).toEqual([
+      ['p-nosource', null],
+      ['p-source', 'news-desk & co'],
+    ]);
   });
 
   it("the content entity's WSP-encodable headers go into the Push PDU", async () => {

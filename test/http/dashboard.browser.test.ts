@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_ROOT } from '../../src/http/static.js';
+import { PapClient } from '../../src/wap/index.js';
 import { API_KEY, Harness, SERVICE_CODE, sleep } from '../gateway/harness.js';
 import { launchBrowser } from './browser.js';
 
@@ -107,6 +108,20 @@ describe('dashboard', () => {
     await address.locator('a').click();
     await page.waitForURL(new RegExp(`#/messages/${items[0].addresses[0].messageId}$`));
     await page.locator('h2 .badge-delivered').waitFor();
+  });
+
+  it('the WAP pushes page shows the source-reference a Push Initiator gave', async () => {
+    const pi = new PapClient({ ppg: `${h.url}/pap`, apiKey: API_KEY });
+    const answer = await pi.push({
+      to: '13800138002',
+      pushId: 'dash-sourced',
+      sourceReference: 'news-desk@pi.example.com',
+      content: { contentType: 'text/vnd.wap.sl', body: '<sl href="http://wap.example.com/app"/>' },
+    });
+    expect(answer.result.code).toBe(1001);
+    await page.click('nav >> text=WAP pushes');
+    const source = page.locator('[data-push="dash-sourced"] [data-source-reference]');
+    await expect(source.textContent()).resolves.toBe('news-desk@pi.example.com');
   });
 
   it('finds the message by recipient, by id and by state', async () => {

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SubmitFields } from '../../src/cmpp/index.js';
 import type { SessionJson, StatsJson, SubmitJson } from '../../src/simulator/index.js';
+import { compileSi, encodeWspPush, wapPushSegments } from '../../src/wap/index.js';
 import { waitFor } from '../session/helpers.js';
 import { ACCOUNT, Harness, http, SECRET, SERVICE_CODE, submitFields } from './helpers.js';
 
@@ -51,6 +53,45 @@ describe('control API introspection', () => {
     expect(latest[0].msgIds).toHaveLength(2);
     expect(latest[0].msgIds[0]).toBe(String(b.msgId));
     expect((await http(sim, 'GET', '/submits?limit=0')).status).toBe(400);
+  });
+
+  it('GET /submits shows a multi-SMS WAP push, joined in any order, on the segment that completes it', async () => {
+    const sim = await h.simulator();
+    const { client } = await h.connected(sim);
+    const si = `<si><indication href="http://www.example.com/a">${'news '.repeat(60).trim()}</indication></si>`;
+    const wsp = encodeWspPush({ tid: 1, contentType: 'application/vnd.wap.sic', body: compileSi(si) });
+    const segments = wapPushSegments(wsp, 42);
+    expect(segments).toHaveLength(3);
+    const send = (i: number, overrides: Partial<SubmitFields> = {}) =>
+      client.submit(
+        submitFields({
+          Msg_Fmt: 4,
+          TP_udhi: 1,
+          Pk_total: 3,
+          Pk_number: i + 1,
+          Msg_Content: Buffer.concat([segments[i].udh, segments[i].ud]),
+          ...overrides,
+        }),
+      );
+    // A rejected SUBMIT never reaches the handset: had it counted, segment 1 would complete the push.
+    expect((await send(1, { Msg_src: 'nobody' })).result).toBe(11);
+    await send(2);
+    await send(1, { Dest_terminal_Id: ['13800000009'] }); // the same bytes to another handset
+    await send(0);
+    expect((await http<SubmitJson[]>(sim, 'GET', '/submits')).body.map((s) => s.wapPush)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    await send(1);
+    const [completing, ...earlier] = (await http<SubmitJson[]>(sim, 'GET', '/submits')).body;
+    expect(completing.wapPush).toMatchObject({
+      contentType: 'application/vnd.wap.sic',
+      document: { kind: 'si' },
+    });
+    expect(completing.wapPush?.document?.xml).toBe(si);
+    expect(earlier.map((s) => s.wapPush)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('keeps only the configured number of recent SUBMITs', async () => {

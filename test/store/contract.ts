@@ -568,6 +568,29 @@ export function describeStoreContract(
         expect(view.segments[0].msgId).toMatch(/^\d{20}$/);
       });
 
+      it('with reports: submitting until every segment is answered; counted once; nothing left to recover', async () => {
+        const m = await insert({ segments: 2 });
+        const jobs = [...(await store.claimSegments(ACCT_A, 10, T0))].sort((a, b) => a.index - b.index);
+        const ok = (index: number, at: number): SubmitOutcome => ({
+          messageId: m.id,
+          index,
+          msgId: nextMsgId(),
+          result: 0,
+          at,
+        });
+        expect(jobs).toHaveLength(2);
+        expect(await store.recordSubmits([ok(0, T0 + 10)])).toEqual([]);
+        expect(await get(m.id)).toMatchObject({ status: 'submitting' });
+        expect((await store.stats()).messagesByStatus).toMatchObject({ submitting: 1 });
+        expect(await store.recordSubmits([ok(1, T0 + 20)])).toEqual([]);
+        expect(await get(m.id)).toMatchObject({ status: 'submitted', updatedAt: T0 + 20 });
+        const stats = await store.stats();
+        expect(stats.messagesByStatus).toMatchObject({ submitted: 1 });
+        expect(stats.messagesByStatus.submitting ?? 0).toBe(0);
+        expect(stats.queuedSegments).toBe(0);
+        expect(await store.recoverInFlight(ACCT_A)).toBe(0);
+      });
+
       it('without report: final `submitted` once the last segment is answered, returned exactly once', async () => {
         const m = await insert({ segments: 2, report: false });
         const jobs = await store.claimSegments(ACCT_A, 10, T0);
@@ -1543,6 +1566,22 @@ export function describeStoreContract(
           first.messages[0].id,
         ]);
         expect((await store.stats()).queuedSegments).toBe(1);
+      });
+
+      it("the PI's source-reference is kept with the push record, and absent when it gave none", async () => {
+        const named = pushOf('push-src', ['13800000001'], {
+          sourceReference: '新闻 desk <news@pi.example.com>',
+        });
+        const anonymous = pushOf('push-anon', ['13800000002']);
+        await store.insertPush(named.push, named.messages);
+        await store.insertPush(anonymous.push, anonymous.messages);
+        expect((await store.getPush('push-src'))?.sourceReference).toBe('新闻 desk <news@pi.example.com>');
+        expect(await store.getPush('push-anon')).not.toHaveProperty('sourceReference');
+        const { items } = await store.listPushes({ limit: 10 });
+        expect(items.map((p) => [p.pushId, p.sourceReference])).toEqual([
+          ['push-anon', undefined],
+          ['push-src', '新闻 desk <news@pi.example.com>'],
+        ]);
       });
 
       it('getPush of an unknown id → undefined', async () => {

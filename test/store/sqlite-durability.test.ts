@@ -160,6 +160,32 @@ describe('SqliteStore on disk', () => {
     expect((await again.listMessages({ limit: 10 })).items).toHaveLength(1);
   });
 
+  it('a database from before source_reference: the push records it holds open without one', async () => {
+    const file = path.join(dir, `d-${++n}.db`);
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]);
+    old.exec(MIGRATIONS[1]);
+    old.pragma('user_version = 2');
+    old
+      .prepare(
+        `INSERT INTO pushes (push_id, account, content_type, created_at, addresses)
+         VALUES ('old-push', 'acct', 'application/vnd.wap.sic', ?, '[]')`,
+      )
+      .run(T0);
+    old.close();
+    const store = reopen(file);
+    expect(await store.getPush('old-push')).toEqual({
+      pushId: 'old-push',
+      account: 'acct',
+      contentType: 'application/vnd.wap.sic',
+      notifyTo: null,
+      deliverBefore: null,
+      deliverAfter: null,
+      createdAt: T0,
+      addresses: [],
+    });
+  });
+
   it('WAL mode; the WAL file is synced before a durable write resolves', async () => {
     const { file, store } = fresh();
     await store.insertMessages([newMessage()]);

@@ -121,6 +121,8 @@ export interface Push {
   account: string;
   contentType: string;
   notifyTo: string | null;
+  /** The PAP source-reference: the PI's name for the content's source. */
+  sourceReference: string | null;
   deliverBefore: string | null;
   deliverAfter: string | null;
   createdAt: string;

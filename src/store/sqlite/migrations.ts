@@ -126,4 +126,7 @@ export const MIGRATIONS: readonly string[] = [
     addresses TEXT NOT NULL
   );
   `,
+  `
+  ALTER TABLE pushes ADD COLUMN source_reference TEXT;
+  `,
 ];

@@ -62,6 +62,7 @@ interface PushRow {
   account: string;
   content_type: string;
   notify_to: string | null;
+  source_reference: string | null;
   deliver_before: number | null;
   deliver_after: number | null;
   created_at: number;
@@ -207,7 +208,7 @@ export class SqliteStore implements Store {
         HAVING count(*) = max(total)`),
       insertPush:
         db.prepare(`INSERT OR IGNORE INTO pushes (push_id, account, content_type, notify_to, deliver_before,
-        deliver_after, created_at, addresses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+        deliver_after, created_at, addresses, source_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       pushById: db.prepare('SELECT * FROM pushes WHERE push_id = ?'),
       messageState: db.prepare('SELECT status, updated_at FROM messages WHERE id = ?'),
       insertWebhook:
@@ -286,6 +287,7 @@ export class SqliteStore implements Store {
         push.deliverAfter,
         push.createdAt,
         JSON.stringify(push.addresses),
+        push.sourceReference ?? null,
       );
       if (stored.changes === 0) return false;
       this.insertAll(messages);
@@ -655,6 +657,7 @@ export class SqliteStore implements Store {
       account: row.account,
       contentType: row.content_type,
       notifyTo: row.notify_to,
+      ...(row.source_reference === null ? {} : { sourceReference: row.source_reference }),
       deliverBefore: row.deliver_before,
       deliverAfter: row.deliver_after,
       createdAt: row.created_at,

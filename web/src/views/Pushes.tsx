@@ -63,6 +63,14 @@ export function Pushes() {
             <dd>{p.account}</dd>
             <dt>Content</dt>
             <dd>{p.contentType}</dd>
+            {p.sourceReference && (
+              <>
+                <dt>Source</dt>
+                <dd class="text" data-source-reference>
+                  {p.sourceReference}
+                </dd>
+              </>
+            )}
             {p.notifyTo && (
               <>
                 <dt>Notify</dt>
