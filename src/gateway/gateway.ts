@@ -96,8 +96,12 @@ export class Gateway implements PushGateway {
     this.webhooks = new WebhookSender(this.store, config.webhooks, log);
     this.leases = new LinkLeaseKeeper(store.leases, log);
     this.ppg = new Ppg(this, { ...config.pap, reportWaitMs: config.reportWaitMs });
-    const onFinal = this.reportWebhook;
     for (const account of config.accounts) {
+      // Without an account webhook, only messages with a callbackUrl get one: the store may skip the rest.
+      const onFinal = Object.assign<FinalHook, Pick<FinalHook, 'callbacksOnly'>>(
+        (final, view) => this.reportWebhook(final, view),
+        { callbacksOnly: !account.webhookUrl },
+      );
       const accountStore = observeStore(store, this.telemetry, account.name);
       const inbound = new Inbound(
         account,

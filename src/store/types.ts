@@ -140,8 +140,12 @@ export interface WebhookEvent {
 /**
  * Called inside the transaction for every message that became final: the webhook to queue, if any.
  * `view` reads the whole message (with its segments); a hook that queues nothing need not call it.
+ * `callbacksOnly`: the hook queues nothing for a message without a callbackUrl, so a store may finish
+ * such messages without calling it (the Redis store then needs no round trip to Node for them).
  */
-export type FinalHook = (message: FinalMessage, view: () => MessageView) => WebhookEvent | undefined;
+export type FinalHook = ((message: FinalMessage, view: () => MessageView) => WebhookEvent | undefined) & {
+  readonly callbacksOnly?: boolean;
+};
 
 /** One part of a long MO, stored before its DELIVER is acknowledged. */
 export interface MoPart {

@@ -14,6 +14,26 @@ import {
 const harness = harnessPerTest();
 
 describe('report webhooks', () => {
+  it('an account without a webhook: a message with a callbackUrl gets its report there, the others none', async () => {
+    const h = await harness({ webhook: false });
+    const callback = await h.receiver();
+    const silent = await h.api('POST', '/api/v1/messages', { to: '13800000211', text: 'no callback' });
+    const called = await h.api('POST', '/api/v1/messages', {
+      to: ['13800000212', '13800000213'],
+      text: chinese(100),
+      callbackUrl: `${callback.url}/cb`,
+    });
+    expect([silent.status, called.status]).toEqual([202, 202]);
+    for (const id of [silent.body.id, ...called.body.map((a: { id: string }) => a.id)])
+      await h.waitStatus(id, 'delivered');
+    await waitFor(() => callback.of('report').length >= 2, 5000);
+    await sleep(300);
+    expect(callback.of('report').map((r) => r.body.id).sort()).toEqual(
+      called.body.map((a: { id: string }) => a.id).sort(),
+    );
+    expect(h.count('webhooks', "status = 'delivered'")).toBe(2);
+  });
+
   it('POSTs exactly one signed report per message when final: to callbackUrl if given, else the account webhookUrl', async () => {
     const h = await harness();
     const account = h.webhook!;

@@ -958,6 +958,49 @@ export function describeStoreContract(
         );
       });
 
+      it('two reports of one message in one call: final once, its webhook queued with it', async () => {
+        const m = await insert({ segments: 2 });
+        const ids = await sendAll(ACCT_A, T0);
+        const { hook, seen } = recordingHook();
+        const reports = ids.map((id, k) => reportFor(id, 'DELIVRD', T0 + 1 + k));
+        expect(await store.recordReports(reports, hook)).toEqual([final(m, 'delivered')]);
+        expect(seen.map((v) => v.id)).toEqual([m.id]);
+        const bodies = (await store.claimWebhooks(T0 + 2, 10, 30_000)).map((w) => JSON.parse(w.body));
+        expect(bodies).toEqual([{ id: m.id, status: 'delivered' }]);
+      });
+
+      it('a callbacksOnly hook queues the webhooks of messages with a callbackUrl; the rest end all the same', async () => {
+        const withUrl = await insert({ to: '13800000001' });
+        const without = await insert({ to: '13800000002', callbackUrl: null });
+        const noReport = await insert({ to: '13800000003', report: false, callbackUrl: null });
+        const jobs = await store.claimSegments(ACCT_A, 10, T0);
+        const { hook, seen } = recordingHook();
+        const quiet: FinalHook = Object.assign<FinalHook, Pick<FinalHook, 'callbacksOnly'>>(
+          (f, view) => hook(f, view),
+          { callbacksOnly: true },
+        );
+        const msgIds = new Map(jobs.map((j) => [j.messageId, nextMsgId()]));
+        const outcomes = jobs.map((j) => ({
+          messageId: j.messageId,
+          index: j.index,
+          msgId: msgIds.get(j.messageId),
+          result: 0,
+          at: T0 + 1,
+        }));
+        expect(await store.recordSubmits(outcomes, quiet)).toEqual([final(noReport, 'submitted')]);
+        const reports = [withUrl, without].map((m) => reportFor(msgIds.get(m.id)!, 'DELIVRD', T0 + 2));
+        const byId = (a: FinalMessage, b: FinalMessage) => a.id.localeCompare(b.id);
+        expect((await store.recordReports(reports, quiet)).sort(byId)).toEqual(
+          [final(withUrl, 'delivered'), final(without, 'delivered')].sort(byId),
+        );
+        // A store may skip the hook for the messages without a callbackUrl, never for the others.
+        expect(seen.map((v) => v.id)).toContain(withUrl.id);
+        const bodies = (await store.claimWebhooks(T0 + 2, 10, 30_000)).map((w) => JSON.parse(w.body));
+        expect(bodies).toEqual([{ id: withUrl.id, status: 'delivered' }]);
+        expect(nonZero((await store.stats()).messagesByStatus)).toEqual({ delivered: 2, submitted: 1 });
+        expect((await get(without.id)).segments[0]).toMatchObject({ status: 'delivered', stat: 'DELIVRD' });
+      });
+
       it('a hook that throws rolls the whole change back (the report is not acknowledged)', async () => {
         const m = await insert();
         const [id] = await sendAll(ACCT_A, T0);

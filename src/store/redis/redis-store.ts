@@ -352,7 +352,46 @@ export class RedisStore implements Store {
     });
   }
 
-  recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+  /**
+   * Accepted SUBMITs are stored by one script in one round trip (the window slot of each frees sooner);
+   * what that script leaves (rejections, waiting reports, messages made final whose webhook the hook may
+   * build) goes the general way.
+   */
+  async recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+    const accepted: SubmitOutcome[] = [];
+    const rest: SubmitOutcome[] = [];
+    const args: string[] = [];
+    for (const o of outcomes) {
+      if (o.result !== 0 || o.msgId === undefined) {
+        rest.push(o);
+        continue;
+      }
+      accepted.push(o);
+      args.push(o.messageId, String(o.index), o.msgId, String(o.at));
+    }
+    const finals: FinalMessage[] = [];
+    if (accepted.length > 0) {
+      const reply = await this.ctx.run('submitted', String(this.reportWaitMs), quietFlag(onFinal), args);
+      for (const k of this.settled(reply, finals)) rest.push(accepted[k - 1]);
+    }
+    return rest.length === 0 ? finals : [...finals, ...(await this.storeSubmits(rest, onFinal))];
+  }
+
+  /** A one-step script's reply: the messages it made final go into `finals`; returns the positions left. */
+  private settled(reply: unknown, finals: FinalMessage[]): number[] {
+    const [left, done] = reply as [number[], string[]];
+    for (let k = 0; k < done.length; k += 3) {
+      finals.push({
+        id: done[k],
+        account: done[k + 1],
+        status: done[k + 2] as MessageStatus,
+        callbackUrl: null,
+      });
+    }
+    return left;
+  }
+
+  private storeSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
     if (outcomes.length === 0) return Promise.resolve([]);
     const at = outcomes[0].at;
     return this.ctx.atomically(async (tx) => {
@@ -426,10 +465,28 @@ export class RedisStore implements Store {
     });
   }
 
-  recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
-    const relevant = reports.filter((r) => statToStatus(r.stat) !== null);
-    if (relevant.length === 0) return Promise.resolve([]);
-    const at = reports[0].receivedAt;
+  /**
+   * Reports are stored by one script in one round trip, but for those it leaves: a Msg_Id not yet known
+   * (kept as an orphan) or a message made final whose webhook the hook may build.
+   */
+  async recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+    const args: string[] = [];
+    const relevant: IncomingReport[] = [];
+    for (const r of reports) {
+      const status = statToStatus(r.stat);
+      if (status === null) continue;
+      relevant.push(r);
+      args.push(r.msgId, r.stat, String(r.receivedAt), status);
+    }
+    if (relevant.length === 0) return [];
+    const finals: FinalMessage[] = [];
+    const reply = await this.ctx.run('reported', quietFlag(onFinal), args);
+    const rest = this.settled(reply, finals).map((k) => relevant[k - 1]);
+    return rest.length === 0 ? finals : [...finals, ...(await this.storeReports(rest, onFinal))];
+  }
+
+  private storeReports(relevant: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
+    const at = relevant[0].receivedAt;
     return this.ctx.atomically(async (tx) => {
       const { targets, records } = await this.ctx.read(tx, { msgIds: relevant.map((r) => r.msgId) });
       const touched = new Map<string, string | undefined>();
@@ -580,6 +637,11 @@ export class RedisStore implements Store {
         await client.quit().catch(() => client.disconnect());
     }
   }
+}
+
+/** '1' when the scripts may finish a message without a callbackUrl without calling the hook. */
+function quietFlag(onFinal: FinalHook | undefined): string {
+  return onFinal === undefined || onFinal.callbacksOnly === true ? '1' : '0';
 }
 
 function applyReport(rec: MessageRecord, index: number, stat: string, at: number): void {

@@ -1,3 +1,4 @@
+import { REPORTED, SUBMITTED } from './lua-outcomes.js';
 import { WEBHOOK_LUA } from './lua-webhook.js';
 
 /*
@@ -351,6 +352,8 @@ export const SCRIPTS = {
   read: READ,
   insert: INSERT,
   claim: CLAIM,
+  submitted: SUBMITTED,
+  reported: REPORTED,
   claimWebhooks: CLAIM_WEBHOOKS,
   webhookDone: WEBHOOK_DONE,
   enqueueWebhook: ENQUEUE_WEBHOOK,

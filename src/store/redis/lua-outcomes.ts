@@ -1,0 +1,155 @@
+/*
+ * The scripts that store SUBMIT_RESPs and reports in one round trip when nothing about them needs Node.
+ * What they leave (a waiting orphan report, a rejection, a message that becomes final and whose webhook
+ * the final-message hook must build) goes the general way: read, compute in Node, apply (see Tx).
+ */
+
+/** Lua: a message's state from its segments' states, as status.ts `deriveStatus` computes it. */
+const DERIVE_LUA = `
+local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true,
+  cancelled = true }
+local SEVERITY = { delivered = 0, submitted = 1, cancelled = 2, expired = 3, undeliverable = 4, rejected = 5,
+  failed = 6 }
+local function is_final(st, report) return FINAL[st] == true or (not report and st == 'submitted') end
+local function derive(sts, report)
+  local all, queued, other, submitting = true, false, false, false
+  for _, st in ipairs(sts) do
+    if not is_final(st, report) then all = false end
+    if st == 'queued' then queued = true else other = true end
+    if st == 'submitting' then submitting = true end
+  end
+  if all then
+    local worst = sts[1]
+    for _, st in ipairs(sts) do if SEVERITY[st] > SEVERITY[worst] then worst = st end end
+    return worst
+  end
+  if queued then return other and 'submitting' or 'queued' end
+  if submitting then return 'submitting' end
+  return 'submitted'
+end
+-- The states of a message's n segments, and its own.
+local function states(key, n)
+  local fields = {}
+  for i = 0, n - 1 do fields[i + 1] = i .. '.st' end
+  fields[n + 1] = 'st'
+  local sts = redis.call('HMGET', key, unpack(fields))
+  local was = sts[n + 1]
+  sts[n + 1] = nil
+  return sts, was
+end
+-- The message's state once segment idx (0-based) is in state st.
+local function derive_with(sts, idx, st, report)
+  local old = sts[idx + 1]
+  sts[idx + 1] = st
+  local now = derive(sts, report)
+  sts[idx + 1] = old
+  return now
+end
+-- Moves segment idx to state st and the message (state was) to the state that follows; returns it.
+local function move_segment(p, id, key, sts, was, idx, st, report, at)
+  if sts[idx + 1] == 'queued' then redis.call('HINCRBY', p .. 'stats', 'qs', -1) end
+  local now = derive_with(sts, idx, st, report)
+  redis.call('HSET', key, idx .. '.st', st)
+  redis.call('HINCRBY', key, 'v', 1)
+  if now ~= was then
+    redis.call('HSET', key, 'st', now, 'ua', at)
+    redis.call('HINCRBY', p .. 'stats', 'st:' .. was, -1)
+    redis.call('HINCRBY', p .. 'stats', 'st:' .. now, 1)
+    if now ~= 'queued' and now ~= 'submitting' then redis.call('ZREM', p .. 'exp', id) end
+  end
+  return now
+end
+`;
+
+/**
+ * SUBMIT_RESPs with Result 0: ARGV[2] the Msg_Id index's TTL in ms (0: none), ARGV[3] '1' when the hook
+ * queues nothing for a message without a callbackUrl, then per outcome its message id, segment index,
+ * Msg_Id and time. Left to Node: a segment not `submitting`, a report already waiting for the Msg_Id, a
+ * message made final (no reports wanted) whose webhook the hook may build, and every later outcome of a
+ * message with one left. Returns { positions left (1-based), then per message made final: id, account,
+ * state }.
+ */
+export const SUBMITTED = `
+${DERIVE_LUA}
+local p, wait, quiet = ARGV[1], ARGV[2], ARGV[3] == '1'
+local left, finals, held = {}, {}, {}
+local k = 0
+for j = 4, #ARGV, 4 do
+  k = k + 1
+  local id, idx, mid, at = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  local key, i = p .. 'm:' .. id, tonumber(idx)
+  local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'rep', 'n', 'pr', 'a', 'cb')
+  local ends, sts, was
+  if f[1] == 'submitting' and not held[id] and redis.call('HEXISTS', p .. 'orph', mid) == 0 then
+    sts, was = states(key, tonumber(f[4]))
+    local report = f[3] == '1'
+    ends = not is_final(was, report) and is_final(derive_with(sts, i, 'submitted', report), report)
+    if ends and (f[7] or not quiet) then sts = nil end
+  end
+  if not sts then
+    left[#left + 1] = k
+    held[id] = true
+  else
+    if f[2] then
+      local q = p .. 'q:' .. f[6] .. ':' .. f[5]
+      redis.call('XACK', q, 'gw', f[2])
+      redis.call('XDEL', q, f[2])
+      redis.call('HDEL', key, idx .. '.e')
+    end
+    redis.call('HSET', key, idx .. '.mid', mid, idx .. '.res', 0, idx .. '.sub', at)
+    if wait == '0' then redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx)
+    else redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx, 'PX', wait) end
+    local now = move_segment(p, id, key, sts, was, i, 'submitted', f[3] == '1', at)
+    if ends then
+      finals[#finals + 1] = id
+      finals[#finals + 1] = f[6]
+      finals[#finals + 1] = now
+    end
+  end
+end
+return { left, finals }
+`;
+
+/**
+ * Reports: ARGV[2] '1' when the hook queues nothing for a message without a callbackUrl, then per report
+ * its Msg_Id, Stat, time and the segment state the Stat means. Left to Node: a Msg_Id not in the index
+ * (kept as an orphan), and a report that makes its message final when the hook may want to queue a
+ * webhook for it (and every later report of that message). A report for a segment already final changes
+ * nothing. Returns { positions left (1-based), then per message made final: id, account, state }.
+ */
+export const REPORTED = `
+${DERIVE_LUA}
+local p, quiet = ARGV[1], ARGV[2] == '1'
+local left, finals, held = {}, {}, {}
+local k = 0
+for j = 3, #ARGV, 4 do
+  k = k + 1
+  local mid, stat, at, st = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  local target = redis.call('GET', p .. 'mid:' .. mid)
+  local id, idx
+  if target then id, idx = string.match(target, '^(.+)|(%d+)$') end
+  local key = id and p .. 'm:' .. id
+  local f = key and redis.call('HMGET', key, idx .. '.st', 'st', 'rep', 'n', 'cb', 'a')
+  if not f or not f[1] or held[id] then
+    left[#left + 1] = k
+    if id then held[id] = true end
+  elseif not FINAL[f[1]] then
+    local report, i = f[3] == '1', tonumber(idx)
+    local sts, was = states(key, tonumber(f[4]))
+    local ends = not is_final(was, report) and is_final(derive_with(sts, i, st, report), report)
+    if ends and (f[5] or not quiet) then
+      left[#left + 1] = k
+      held[id] = true
+    else
+      redis.call('HSET', key, idx .. '.stat', stat, idx .. '.rep', at)
+      local now = move_segment(p, id, key, sts, was, i, st, report, at)
+      if ends then
+        finals[#finals + 1] = id
+        finals[#finals + 1] = f[6]
+        finals[#finals + 1] = now
+      end
+    end
+  end
+end
+return { left, finals }
+`;
