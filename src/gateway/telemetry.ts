@@ -14,26 +14,11 @@ import type {
 } from '../store/types.js';
 import type { AccountConfig } from './config.js';
 import { LinkProbe, type TraceLevel } from './link-probe.js';
+import type { LinkView } from './link-view.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { StoreObserver } from './observed-store.js';
 import { ReportClock } from './report-clock.js';
 import { type FlowPoint, Throughput } from './throughput.js';
-
-/** One link as the dashboard shows it. */
-export interface LinkView {
-  account: string;
-  link: number;
-  state: string;
-  reason: string | null;
-  /** When the link entered this state. */
-  since: number;
-  version: string | null;
-  inFlight: number;
-  window: number;
-  /** SUBMITs per second over the last second. */
-  submitRate: number;
-  lastHeartbeatAt: number | null;
-}
 
 /** The overview: links, store counts, reports by Stat since start, and the last second of traffic. */
 export interface Tick {

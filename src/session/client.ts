@@ -19,6 +19,7 @@ import { newCounters, type SessionCounters } from './counters.js';
 import { CmppClosedError, CmppLinkClosedError, CmppLoginError } from './errors.js';
 import { DEFAULT_TIMERS, Link, type LinkTimers, type PduTap } from './link.js';
 import { sleep } from './sleep.js';
+import type { ClientState } from './state.js';
 import { TokenBucket } from './token-bucket.js';
 import { Window } from './window.js';
 
@@ -56,7 +57,7 @@ export interface CmppClientOptions extends Partial<LinkTimers> {
   onPdu?: PduTap;
 }
 
-export type ClientState = 'idle' | 'connecting' | 'up' | 'down' | 'closed';
+export type { ClientState };
 
 export interface SubmitResult {
   msgId: bigint;

@@ -1,7 +1,10 @@
-import type { MessageStatus } from './types.js';
+/*
+ * Message states and how a message's state follows from its segments'. No Node types here: the dashboard
+ * (web/) imports this file too.
+ */
 
 /** Every state, in the order a message moves through them. */
-export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+export const MESSAGE_STATUSES = [
   'queued',
   'submitting',
   'submitted',
@@ -11,7 +14,9 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'rejected',
   'failed',
   'cancelled',
-];
+] as const;
+
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** States a segment cannot leave. `submitted` is final only for messages that asked for no report. */
 export const FINAL_STATES: ReadonlySet<MessageStatus> = new Set([

@@ -1,22 +1,12 @@
 import type { TextEncoding } from '../cmpp/index.js';
+import type { MessageStatus } from './status.js';
 
 /*
  * The Store contract: everything the gateway must not lose. Two backends implement it (SQLite embedded,
  * Redis for several nodes). Times are epoch milliseconds; Msg_Ids are decimal strings (they exceed 2^53).
  */
 
-export type MessageStatus =
-  | 'queued'
-  | 'submitting'
-  | 'submitted'
-  | 'delivered'
-  | 'undeliverable'
-  | 'expired'
-  | 'rejected'
-  | 'failed'
-  | 'cancelled';
-
-export type { TextEncoding };
+export type { MessageStatus, TextEncoding };
 
 /** One segment (one CMPP SUBMIT) of a message, as the dispatcher sends it. */
 export interface NewSegment {

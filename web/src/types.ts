@@ -1,17 +1,10 @@
-/* The JSON the dashboard reads from the gateway's API. */
+/* The JSON the dashboard reads from the gateway's API; what the server declares in Node-free files comes from there. */
 
-export interface LinkView {
-  account: string;
-  link: number;
-  state: 'idle' | 'connecting' | 'up' | 'down' | 'closed';
-  reason: string | null;
-  since: number;
-  version: string | null;
-  inFlight: number;
-  window: number;
-  submitRate: number;
-  lastHeartbeatAt: number | null;
-}
+import type { LinkView } from '../../src/gateway/link-view.js';
+import type { FlowPoint } from '../../src/gateway/throughput.js';
+
+export { MESSAGE_STATUSES } from '../../src/store/status.js';
+export type { FlowPoint, LinkView };
 
 export interface StoreStats {
   messagesByStatus: Record<string, number>;
@@ -19,14 +12,6 @@ export interface StoreStats {
   webhooksPending: number;
   mo: number;
   orphanReports: number;
-}
-
-export interface FlowPoint {
-  t: number;
-  accepted: number;
-  submitted: number;
-  reports: number;
-  mo: number;
 }
 
 export interface Tick {
@@ -93,18 +78,6 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
-
-export const MESSAGE_STATUSES = [
-  'queued',
-  'submitting',
-  'submitted',
-  'delivered',
-  'undeliverable',
-  'expired',
-  'rejected',
-  'failed',
-  'cancelled',
-] as const;
 
 export interface PushAddress {
   address: string;
