@@ -28,9 +28,12 @@ describe('report webhooks', () => {
       await h.waitStatus(id, 'delivered');
     await waitFor(() => callback.of('report').length >= 2, 5000);
     await sleep(300);
-    expect(callback.of('report').map((r) => r.body.id).sort()).toEqual(
-      called.body.map((a: { id: string }) => a.id).sort(),
-    );
+    expect(
+      callback
+        .of('report')
+        .map((r) => r.body.id)
+        .sort(),
+    ).toEqual(called.body.map((a: { id: string }) => a.id).sort());
     expect(h.count('webhooks', "status = 'delivered'")).toBe(2);
   });
 

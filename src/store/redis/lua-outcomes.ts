@@ -59,6 +59,12 @@ local function move_segment(p, id, key, sts, was, idx, st, report, at)
   end
   return now
 end
+-- A message made final, in a script's reply: id, account, state.
+local function add_final(finals, id, account, st)
+  finals[#finals + 1] = id
+  finals[#finals + 1] = account
+  finals[#finals + 1] = st
+end
 `;
 
 /**
@@ -100,11 +106,7 @@ for j = 4, #ARGV, 4 do
     if wait == '0' then redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx)
     else redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx, 'PX', wait) end
     local now = move_segment(p, id, key, sts, was, i, 'submitted', f[3] == '1', at)
-    if ends then
-      finals[#finals + 1] = id
-      finals[#finals + 1] = f[6]
-      finals[#finals + 1] = now
-    end
+    if ends then add_final(finals, id, f[6], now) end
   end
 end
 return { left, finals }
@@ -143,11 +145,7 @@ for j = 3, #ARGV, 4 do
     else
       redis.call('HSET', key, idx .. '.stat', stat, idx .. '.rep', at)
       local now = move_segment(p, id, key, sts, was, i, st, report, at)
-      if ends then
-        finals[#finals + 1] = id
-        finals[#finals + 1] = f[6]
-        finals[#finals + 1] = now
-      end
+      if ends then add_final(finals, id, f[6], now) end
     end
   end
 end
