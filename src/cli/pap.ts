@@ -5,6 +5,7 @@ import {
   PapClient,
   PapParseError,
   PapResponseError,
+  type ProgressNote,
   type PushResponse,
   type StatusQueryResponse,
 } from '../wap/index.js';
@@ -23,6 +24,8 @@ interface PushOptions extends ConnectOptions {
   sl?: string;
   pushId?: string;
   notify?: string;
+  sourceReference?: string;
+  progressNotes?: boolean;
 }
 
 type Answer = PushResponse | StatusQueryResponse | CancelResponse;
@@ -31,12 +34,15 @@ const when = (d?: Date) => (d ? `  ${d.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
 const who = (addresses?: PapAddress[]) =>
   addresses?.length ? addresses.map((a) => a.raw).join(', ') : 'all';
 const result = (code: number, desc?: string) => `${code}${desc ? ` ${desc}` : ''}`;
+const progress = (n: ProgressNote) => `progress ${n.stage}${when(n.time)}${n.note ? `  ${n.note}` : ''}`;
 
-/** The PPG's answer as lines: push id, then the result or one line per result. */
+/** The PPG's answer as lines: push id, any progress notes (one per stage), then the result or one per result. */
 function describe(answer: Answer): string[] {
   const lines = [`push-id  ${answer.pushId}`];
-  if (answer.type === 'push-response')
+  if (answer.type === 'push-response') {
+    for (const n of answer.progressNotes ?? []) lines.push(progress(n));
     lines.push(`result   ${result(answer.result.code, answer.result.desc)}`);
+  }
   if (answer.type === 'cancel-response') {
     for (const r of answer.results) lines.push(`${who(r.addresses)}  ${result(r.code, r.desc)}`);
   }
@@ -84,6 +90,8 @@ export function registerPapCommands(program: Command, io: CliIo): void {
     .option('--sl <file>', 'Service Loading document')
     .option('--push-id <id>', 'push id (default: a random UUID)')
     .option('--notify <url>', 'ppg-notify-requested-to: where the PPG posts the result')
+    .option('--source-reference <text>', "source-reference: the content's source, kept with the push")
+    .option('--progress-notes', 'ask for progress notes and print one line per stage passed')
     .action(async (opts: PushOptions) => {
       if (!opts.si === !opts.sl) throw new CliError('give exactly one of --si FILE or --sl FILE');
       const kind = opts.si ? 'si' : 'sl';
@@ -93,6 +101,8 @@ export function registerPapCommands(program: Command, io: CliIo): void {
           to: opts.to,
           pushId: opts.pushId,
           ppgNotifyRequestedTo: opts.notify,
+          sourceReference: opts.sourceReference,
+          progressNotesRequested: opts.progressNotes,
           content: { contentType: `text/vnd.wap.${kind}`, body },
         }),
       );

@@ -57,6 +57,28 @@ export interface PushInput {
 }
 
 /**
+ * The content entity as the SMS carry it: compiled, in a WSP Push PDU, split into at most 255 SMS. Content
+ * that does not compile, a header WSP cannot encode or a PDU too large for SMS is PapFailure 3006
+ * (Transformation Failure), the WapTransformError as its cause.
+ */
+function encodeContent(input: PushInput, type: string) {
+  try {
+    const compiled = compilePushContent(type, input.content.body);
+    const wsp = encodeWspPush({
+      tid: input.tid,
+      contentType: compiled.contentType,
+      // X-Wap-Application-Id, X-Wap-Initiator-URI, Push-Flag… go into the PDU; entity headers do not.
+      headers: input.content.headers,
+      body: compiled.body,
+    });
+    return { compiled, wsp, segments: wapPushSegments(wsp, input.reference) };
+  } catch (err) {
+    if (err instanceof WapTransformError) throw new PapFailure(3006, err.message, { cause: err });
+    throw err;
+  }
+}
+
+/**
  * A push-message and its content entity as one binary SMS message per address: content compiled to WBXML,
  * wrapped in a WSP Push PDU, split with the WDP port UDH (protocol-facts §9–§10). Throws PapFailure.
  */
@@ -77,21 +99,7 @@ export function composePush(input: PushInput): ComposedPush {
     `${count(recipients.length, 'address', 'addresses')} reachable over SMS; ` +
       'quality-of-service and delivery times accepted',
   );
-  let compiled: { contentType: string; body: Buffer };
-  try {
-    compiled = compilePushContent(type, content.body);
-  } catch (err) {
-    if (err instanceof WapTransformError) throw new PapFailure(3006, err.message);
-    throw err;
-  }
-  const wsp = encodeWspPush({
-    tid: input.tid,
-    contentType: compiled.contentType,
-    // X-Wap-Application-Id, X-Wap-Initiator-URI, Push-Flag… go into the PDU; entity headers do not.
-    headers: content.headers,
-    body: compiled.body,
-  });
-  const segments = wapPushSegments(wsp, input.reference);
+  const { compiled, wsp, segments } = encodeContent(input, type);
   const media = mediaType(type);
   const converted = mediaType(compiled.contentType) !== media;
   input.progress?.note(

@@ -1,8 +1,9 @@
 import { newId } from '../store/ids.js';
-import { type MultipartPart, type PushMessage, parsePapAddress } from '../wap/index.js';
+import { type MultipartPart, type PushMessage, parsePapAddress, WapTooLargeError } from '../wap/index.js';
 import { MAX_RECIPIENTS } from './compose.js';
-import { invalid } from './errors.js';
+import { GatewayError, invalid } from './errors.js';
 import { pushRecipient } from './ppg-compose.js';
+import type { PapFailure } from './ppg-errors.js';
 
 /** `POST /api/v1/wap-push`: a push described in JSON instead of PAP XML. */
 export interface WapPushRequest {
@@ -18,6 +19,8 @@ export interface WapPushRequest {
   notifyUrl?: string;
   deliverBefore?: string;
   deliverAfter?: string;
+  /** PAP source-reference: the PI's name for the content's source, kept with the push. */
+  sourceReference?: string;
 }
 
 const ACTIONS = {
@@ -91,6 +94,7 @@ export function jsonPush(req: WapPushRequest, now: number): { control: PushMessa
       pushId: req.pushId ?? newId(now),
       addresses,
       ppgNotifyRequestedTo: req.notifyUrl,
+      sourceReference: req.sourceReference,
       deliverBeforeTimestamp: optionalDate(deliverBefore),
       deliverAfterTimestamp: optionalDate(time('deliverAfter', req.deliverAfter)),
     },
@@ -99,4 +103,17 @@ export function jsonPush(req: WapPushRequest, now: number): { control: PushMessa
       body: Buffer.from(document(req), 'utf8'),
     },
   };
+}
+
+/** The request field a PAP refusal of a JSON push is about. */
+const FIELDS: Record<number, string> = { 2002: 'to', 2007: 'pushId', 3003: 'pushId', 3006: 'href' };
+
+/**
+ * A PAP refusal of a JSON push as the API's error, `pap_<code>` naming the field: a push too large for SMS
+ * names the field that grows it most, an SI's text or an SL's href.
+ */
+export function jsonRefusal(err: PapFailure, req: WapPushRequest): GatewayError {
+  const tooLarge = err.cause instanceof WapTooLargeError;
+  const field = tooLarge && req.type === 'si' ? 'text' : (FIELDS[err.code] ?? 'href');
+  return new GatewayError(err.code === 2007 ? 409 : 400, `pap_${err.code}`, err.message, field);
 }

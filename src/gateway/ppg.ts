@@ -18,10 +18,9 @@ import {
   type StatusQueryResponse,
 } from '../wap/index.js';
 import type { AccountConfig } from './config.js';
-import { GatewayError } from './errors.js';
 import { composePush, pushRecipient } from './ppg-compose.js';
 import { PapFailure } from './ppg-errors.js';
-import { jsonPush, type WapPushRequest } from './ppg-json.js';
+import { jsonPush, jsonRefusal, type WapPushRequest } from './ppg-json.js';
 import { count, PushProgress } from './ppg-progress.js';
 import { papState } from './ppg-states.js';
 
@@ -58,9 +57,6 @@ function httpStatus(code: number): number {
   if (code >= 4000) return 503;
   return 400;
 }
-
-/** The request field a PAP refusal of a JSON push is about. */
-const JSON_FIELDS: Record<number, string> = { 2002: 'to', 2007: 'pushId', 3003: 'pushId', 3006: 'href' };
 
 const result = (code: number, desc = PAP_CODES[code]) => ({ code, desc });
 
@@ -327,9 +323,8 @@ export class Ppg {
       const messages = await this.accept(control, content);
       return { pushId: control.pushId, messages: messages.map(freshView) };
     } catch (err) {
-      if (!(err instanceof PapFailure)) throw err;
-      const field = JSON_FIELDS[err.code] ?? 'href';
-      throw new GatewayError(err.code === 2007 ? 409 : 400, `pap_${err.code}`, err.message, field);
+      if (err instanceof PapFailure) throw jsonRefusal(err, req);
+      throw err;
     }
   }
 }

@@ -97,5 +97,11 @@ export const wapPushSchema = {
     notifyUrl: { type: 'string', format: 'uri' },
     deliverBefore: { type: 'string', format: 'date-time' },
     deliverAfter: { type: 'string', format: 'date-time' },
+    sourceReference: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 256,
+      description: "PAP source-reference: the PI's name for the content's source, kept with the push",
+    },
   },
 } as const;

@@ -3,6 +3,11 @@ export class WapTransformError extends Error {
   override readonly name: string = 'WapTransformError';
 }
 
+/** A push whose WSP PDU does not fit the most SMS one concatenated message can have (255). */
+export class WapTooLargeError extends WapTransformError {
+  override readonly name: string = 'WapTooLargeError';
+}
+
 /** A WBXML, WSP or WDP byte string that cannot be decoded. */
 export class WapDecodeError extends WapTransformError {
   override readonly name: string = 'WapDecodeError';

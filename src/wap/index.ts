@@ -1,4 +1,4 @@
-export { PapParseError, WapDecodeError, WapTransformError } from './errors.js';
+export { PapParseError, WapDecodeError, WapTooLargeError, WapTransformError } from './errors.js';
 export { type ContentType, parseContentType } from './mime.js';
 export { buildMultipart, type MultipartPart, parseMultipart } from './multipart.js';
 export { formatPapAddress, type PapAddress, parsePapAddress } from './pap-address.js';

@@ -37,6 +37,9 @@ const ENTITY_HEADERS = new Set([
   'x-wap-application-id',
 ]);
 
+/** An RFC 2616 token: what a header name may be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 function mediaBytes(media: string): Buffer {
   const code = WSP_CONTENT_TYPES[media];
   return code === undefined ? textString(media) : Buffer.of(0x80 | code);
@@ -92,6 +95,8 @@ function extraHeaders(headers: Record<string, string>): Buffer[] {
         return header(WSP_HEADERS[lower], textString(value));
       }
       // Application-header: Token-text Application-specific-value (WAP-230 §8.4.2.6).
+      if (!TOKEN.test(name))
+        throw new WapTransformError(`WSP cannot encode the header name ${JSON.stringify(name)}: not a token`);
       return Buffer.concat([textString(name), textString(value)]);
     });
 }

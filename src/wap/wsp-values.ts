@@ -16,9 +16,14 @@ export function integerValue(n: number): Buffer {
   return Buffer.from([octets.length, ...octets]);
 }
 
-/** Text-string, NUL-terminated; a first octet ≥ 0x80 is preceded by the Quote 0x7F (WAP-230 §8.4.2.1). */
+/**
+ * Text-string, NUL-terminated; a first octet ≥ 0x80 is preceded by the Quote 0x7F (WAP-230 §8.4.2.1).
+ * A NUL inside would end the string early, so it is refused.
+ */
 export function textString(s: string): Buffer {
   const bytes = Buffer.from(s, 'utf8');
+  if (bytes.includes(0))
+    throw new WapTransformError(`WSP cannot encode ${JSON.stringify(s)}: it holds a NUL`);
   const quote = bytes[0] >= 0x80 ? [0x7f] : [];
   return Buffer.concat([Buffer.from(quote), bytes, Buffer.of(0)]);
 }

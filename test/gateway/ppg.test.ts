@@ -638,12 +638,24 @@ describe('POST /api/v1/wap-push (JSON shortcut)', () => {
       { to: '13900000221', type: 'si', href: 'http://a.com/', deliverBefore: '2020-01-01T00:00:00Z' },
       'deliverBefore',
     ],
+    [{ to: '13900000221', type: 'sl', href: 'http://a.com/', sourceReference: '' }, 'sourceReference'],
   ])('%j → 400 naming %s, nothing stored', async (body, field) => {
     h = await Harness.start();
     const res = await h.api('POST', '/api/v1/wap-push', body);
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe(field);
     expect((await h.gateway!.stats()).store.pushes).toBe(0);
+  });
+
+  it('sourceReference is kept with the push as PAP source-reference; GET /api/v1/pushes shows it', async () => {
+    h = await Harness.start();
+    const body = { to: '13900000241', type: 'sl', href: 'http://a.com/', sourceReference: 'crm-campaign-7' };
+    const res = await h.api('POST', '/api/v1/wap-push', body);
+    expect(res.status).toBe(202);
+    const push = (await h.api('GET', `/api/v1/pushes/${res.body.pushId}`)).body;
+    expect(push.sourceReference).toBe('crm-campaign-7');
+    const without = await h.api('POST', '/api/v1/wap-push', { ...body, sourceReference: undefined });
+    expect((await h.api('GET', `/api/v1/pushes/${without.body.pushId}`)).body.sourceReference).toBeNull();
   });
 
   it('a reused pushId → 409', async () => {

@@ -3,6 +3,7 @@ import {
   decodeWspPush,
   encodeWspPush,
   WapDecodeError,
+  WapTooLargeError,
   WapTransformError,
   wapPushSegments,
 } from '../../src/wap/index.js';
@@ -57,6 +58,21 @@ describe('WSP push PDU encodings (facts §9)', () => {
     expect(() => encodeWspPush({ tid: 256, contentType: 'text/plain', body: Buffer.alloc(0) })).toThrow(
       WapTransformError,
     );
-    expect(() => wapPushSegments(Buffer.alloc(128 * 255 + 1), 0)).toThrow(WapTransformError);
+    expect(wapPushSegments(Buffer.alloc(128 * 255), 0)).toHaveLength(255);
+    expect(() => wapPushSegments(Buffer.alloc(128 * 255 + 1), 0)).toThrow(
+      new WapTooLargeError(
+        'push too large for SMS: WSP Push PDU of 32641 bytes, message needs more than 255 segments',
+      ),
+    );
+  });
+
+  it.each([
+    ['a header name that is not a token', { 'X Bad': 'v' }, 'the header name "X Bad": not a token'],
+    ['a header value holding a NUL', { 'X-App': 'a\u0000b' }, '"a\\u0000b": it holds a NUL'],
+    ['an initiator URI holding a NUL', { 'X-Wap-Initiator-URI': 'http://a\u0000' }, 'it holds a NUL'],
+  ])('refuses %s: a Text-string or Token-text cannot carry it', (_, headers, message) => {
+    const push = { tid: 0, contentType: 'text/plain', headers, body: Buffer.alloc(0) };
+    expect(() => encodeWspPush(push)).toThrow(WapTransformError);
+    expect(() => encodeWspPush(push)).toThrow(message);
   });
 });
