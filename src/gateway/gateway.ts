@@ -26,6 +26,7 @@ import { observeStore } from './observed-store.js';
 import { Ppg, type PushGateway } from './ppg.js';
 import { resultNotification } from './ppg-notify.js';
 import { Telemetry } from './telemetry.js';
+import { TurnBatch } from './turn-batch.js';
 import { WebhookSender } from './webhooks.js';
 
 interface AccountRuntime {
@@ -58,6 +59,10 @@ export class Gateway implements PushGateway {
   private sweeper?: NodeJS.Timeout;
   /** The store, telling the telemetry about every write. */
   readonly store: Store;
+  /** The messages of the API requests handled in one turn are stored together (one insert). */
+  private readonly intake = new TurnBatch<NewMessage, { message: MessageView; created: boolean }>(
+    (messages) => this.store.insertMessages(messages),
+  );
   /** Prometheus metrics of this gateway (a registry of its own). */
   readonly metrics: GatewayMetrics;
   /** Live view, PDU tracing and failure logs. */
@@ -191,7 +196,7 @@ export class Gateway implements PushGateway {
         messages: composeMessages(req, a.config, () => this.nextReference(a.config.name), now),
       };
     });
-    const stored = await this.store.insertMessages(perRequest.flatMap((r) => r.messages));
+    const stored = await this.intake.add(perRequest.flatMap((r) => r.messages));
     for (const a of new Set(perRequest.map((r) => r.a))) a.dispatcher.wake();
     let at = 0;
     return perRequest.map((r) => {

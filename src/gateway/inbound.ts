@@ -41,7 +41,7 @@ export class Inbound {
     private readonly moWebhook: MoWebhook,
     private readonly log: Logger,
   ) {
-    this.reports = new TurnBatch((reports) => store.recordReports(reports, onFinal));
+    this.reports = new TurnBatch((reports) => store.recordReports(reports, onFinal).then(() => undefined));
   }
 
   async onDeliver(pdu: Pdu<DeliverFields>): Promise<number> {

@@ -1,20 +1,26 @@
 /**
  * Joins the calls made during one event-loop turn into one call of `run` with all their items: the
- * SUBMIT_RESPs or reports read from every link in one poll phase become one store change (one transaction,
- * or with Redis one read and one script instead of two per item). Every caller's promise settles with that
- * call.
+ * SUBMIT_RESPs or reports read from every link in one poll phase, or the messages of the API requests
+ * parsed in one, become one store change (one transaction; with Redis one script instead of one per
+ * call). Every caller's promise settles with that call. When `run` answers one result per item, each
+ * caller gets the results of its own items; when it answers nothing, an empty list.
  */
-export class TurnBatch<T> {
+export class TurnBatch<T, R = never> {
   private items: T[] = [];
-  private waiters: { resolve(): void; reject(err: unknown): void }[] = [];
+  private waiters: {
+    from: number;
+    count: number;
+    resolve(results: R[]): void;
+    reject(err: unknown): void;
+  }[] = [];
 
-  constructor(private readonly run: (items: T[]) => Promise<unknown>) {}
+  constructor(private readonly run: (items: T[]) => Promise<R[] | undefined>) {}
 
-  add(items: readonly T[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(items: readonly T[]): Promise<R[]> {
+    return new Promise<R[]>((resolve, reject) => {
       if (this.waiters.length === 0) setImmediate(() => this.flush());
+      this.waiters.push({ from: this.items.length, count: items.length, resolve, reject });
       for (const item of items) this.items.push(item);
-      this.waiters.push({ resolve, reject });
     });
   }
 
@@ -23,8 +29,13 @@ export class TurnBatch<T> {
     this.items = [];
     this.waiters = [];
     this.run(items).then(
-      () => {
-        for (const w of waiters) w.resolve();
+      (results) => {
+        if (results && results.length !== items.length) {
+          const err = new Error(`TurnBatch: ${results.length} results for ${items.length} items`);
+          for (const w of waiters) w.reject(err);
+          return;
+        }
+        for (const w of waiters) w.resolve(results ? results.slice(w.from, w.from + w.count) : []);
       },
       (err) => {
         for (const w of waiters) w.reject(err);

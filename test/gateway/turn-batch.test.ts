@@ -6,10 +6,23 @@ describe('TurnBatch', () => {
     const runs: number[][] = [];
     const batch = new TurnBatch<number>(async (items) => {
       runs.push(items);
+      return undefined;
     });
     await Promise.all([batch.add([1, 2]), batch.add([3]), batch.add([])]);
     await batch.add([4]);
     expect(runs).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('a run that answers one result per item gives each caller the results of its own items', async () => {
+    const batch = new TurnBatch<number, string>(async (items) => items.map((n) => `#${n}`));
+    const [a, b, c] = await Promise.all([batch.add([1, 2]), batch.add([]), batch.add([3])]);
+    expect([a, b, c]).toEqual([['#1', '#2'], [], ['#3']]);
+  });
+
+  it('a run that answers the wrong number of results fails every caller', async () => {
+    const batch = new TurnBatch<number, string>(async () => ['only one']);
+    const results = await Promise.allSettled([batch.add([1]), batch.add([2])]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 
   it('every caller of a run that fails gets its error', async () => {
@@ -25,7 +38,7 @@ describe('TurnBatch', () => {
 
   it('a caller resolves only once the run has finished', async () => {
     let finish!: () => void;
-    const batch = new TurnBatch<number>(() => new Promise<void>((r) => (finish = r)));
+    const batch = new TurnBatch<number>(() => new Promise<undefined>((r) => (finish = () => r(undefined))));
     let done = false;
     const added = batch.add([1]).then(() => (done = true));
     await new Promise((r) => setImmediate(r));
