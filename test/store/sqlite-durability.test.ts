@@ -186,6 +186,41 @@ describe('SqliteStore on disk', () => {
     });
   });
 
+  it('a database from before the counters: upgraded with its counts, which then follow every change', async () => {
+    const { file, store } = fresh();
+    const ms = [newMessage(), newMessage({ to: '13800000002' }), newMessage({ to: '13800000003' })];
+    await store.insertMessages(ms);
+    const jobs = await store.claimSegments(ms[0].account, 1, T0);
+    const msgId = nextMsgId();
+    await store.recordSubmits([{ messageId: jobs[0].messageId, index: 0, msgId, result: 0, at: T0 }]);
+    await store.recordReports([reportFor(msgId, 'DELIVRD', T0 + 1)]);
+    await store.close();
+    open.splice(open.indexOf(store), 1);
+    // Back to schema 3: no counters table, no triggers.
+    const old = new Database(file);
+    old.exec(`DROP TABLE counters;
+      DROP TRIGGER messages_count_insert; DROP TRIGGER messages_count_status; DROP TRIGGER messages_count_delete;
+      DROP TRIGGER mo_count_insert; DROP TRIGGER mo_count_delete;
+      DROP TRIGGER pushes_count_insert; DROP TRIGGER pushes_count_delete;`);
+    old.pragma('user_version = 3');
+    old.close();
+    const again = reopen(file);
+    expect((await again.stats()).messagesByStatus).toEqual({ delivered: 1, queued: 2 });
+    expect(await again.cancelMessage(ms[1].id, T0 + 2)).toBe('cancelled');
+    await again.insertMessages([newMessage({ to: '13800000004' })]);
+    expect((await again.stats()).messagesByStatus).toEqual({ delivered: 1, queued: 2, cancelled: 1 });
+    const db = peek(file);
+    const truth = db.prepare('SELECT status, count(*) AS n FROM messages GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
+    expect(Object.fromEntries(truth.map((r) => [r.status, r.n]))).toEqual({
+      delivered: 1,
+      queued: 2,
+      cancelled: 1,
+    });
+  });
+
   it('WAL mode; the WAL file is synced before a durable write resolves', async () => {
     const { file, store } = fresh();
     await store.insertMessages([newMessage()]);
