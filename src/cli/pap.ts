@@ -76,6 +76,15 @@ async function run(
   }
   if (opts.json) io.out(JSON.stringify(answer));
   else for (const line of describe(answer)) io.out(line);
+  const refused = failure(answer);
+  if (refused) throw new Error(`the PPG answered ${refused}`);
+}
+
+/** The first result code of class 2xxx or above (client, server, service or device failure), if any. */
+function failure(answer: Answer): string | undefined {
+  const results = answer.type === 'push-response' ? [answer.result] : answer.results;
+  const failed = results.find((r) => r.code >= 2000);
+  return failed && result(failed.code, failed.desc);
 }
 
 const collect = (value: string, list: string[] = []) => [...list, value];

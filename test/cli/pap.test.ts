@@ -70,6 +70,9 @@ describe('cmppgw pap push: --source-reference and --progress-notes', () => {
     expect(run.out.map((l) => l.split(' ')[0])).toEqual(['push-id', 'progress', 'progress', 'result']);
     expect(run.out[2]).toMatch(progressLine('validated', '.+'));
     expect(run.out[3]).toMatch(/^result {3}3006 push too large for SMS: /);
+    // A refusal is a failure for scripts: exit 1, the code on stderr.
+    expect(run.code).toBe(1);
+    expect(run.err.join('\n')).toMatch(/the PPG answered 3006 push too large/);
     expect(await h.count('messages')).toBe(0);
   });
 

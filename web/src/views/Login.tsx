@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, logIn } from '../api.js';
+import { ErrorLine } from '../parts/ErrorLine.js';
 
 /** Asks for an API key and keeps it for this tab once the API accepts it. */
 export function Login({ onLogin }: { onLogin: () => void }) {
@@ -31,11 +32,7 @@ export function Login({ onLogin }: { onLogin: () => void }) {
             required
           />
         </label>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <button type="submit">Log in</button>
         <p class="muted">The key is kept in this tab only (sessionStorage) and sent as a Bearer header.</p>
       </form>

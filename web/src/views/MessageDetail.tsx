@@ -3,6 +3,7 @@ import { ApiError, api } from '../api.js';
 import { body, time } from '../format.js';
 import { useLiveEvent } from '../live.js';
 import { Badge } from '../parts/Badge.js';
+import { ErrorLine } from '../parts/ErrorLine.js';
 import type { Message, Webhook } from '../types.js';
 
 /** States a message does not leave (`submitted` only when it asked for no report: still reloaded). */
@@ -109,9 +110,7 @@ export function MessageDetail({ id }: { id: string }) {
   if (error)
     return (
       <main>
-        <p class="error" role="alert">
-          {error}
-        </p>
+        <ErrorLine error={error} />
       </main>
     );
   if (!m)

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, query } from '../api.js';
 import { body, time } from '../format.js';
 import { Badge } from '../parts/Badge.js';
+import { ErrorLine } from '../parts/ErrorLine.js';
+import { MoreButton } from '../parts/MoreButton.js';
 import { Table } from '../parts/Table.js';
 import { go, type Route } from '../router.js';
 import { MESSAGE_STATUSES, type Message, type Page } from '../types.js';
@@ -92,48 +94,29 @@ export function Messages({ route }: { route: Route }) {
         </label>
         <button type="submit">Search</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {page && (
         <section class="card">
           {page.items.length === 0 ? (
             <p class="muted">No message matches.</p>
           ) : (
-            <Table label="messages">
-              <thead>
-                <tr>
-                  <th>Created</th>
-                  <th>To</th>
-                  <th>State</th>
-                  <th>Segments</th>
-                  <th>Text</th>
+            <Table label="messages" columns={['Created', 'To', 'State', 'Segments', 'Text']}>
+              {page.items.map((m) => (
+                <tr key={m.id} data-id={m.id}>
+                  <td>
+                    <a href={`#/messages/${m.id}`}>{time(m.createdAt)}</a>
+                  </td>
+                  <td>{m.to}</td>
+                  <td>
+                    <Badge value={m.status} />
+                  </td>
+                  <td class="num">{m.segments.length}</td>
+                  <td class="text">{body(m)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.items.map((m) => (
-                  <tr key={m.id} data-id={m.id}>
-                    <td>
-                      <a href={`#/messages/${m.id}`}>{time(m.createdAt)}</a>
-                    </td>
-                    <td>{m.to}</td>
-                    <td>
-                      <Badge value={m.status} />
-                    </td>
-                    <td class="num">{m.segments.length}</td>
-                    <td class="text">{body(m)}</td>
-                  </tr>
-                ))}
-              </tbody>
+              ))}
             </Table>
           )}
-          {page.next && (
-            <button type="button" onClick={more}>
-              More
-            </button>
-          )}
+          <MoreButton page={page} more={more} />
         </section>
       )}
     </main>

@@ -43,36 +43,27 @@ export function Overview() {
       {byAccount(live.links).map(([account, links]) => (
         <section class="card" key={account} data-account={account}>
           <h2>Account {account}</h2>
-          <Table label={`links of ${account}`}>
-            <thead>
-              <tr>
-                <th>Link</th>
-                <th>State</th>
-                <th>Window</th>
-                <th>Rate</th>
-                <th>Last heartbeat</th>
-                <th>Since</th>
+          <Table
+            label={`links of ${account}`}
+            columns={['Link', 'State', 'Window', 'Rate', 'Last heartbeat', 'Since']}
+          >
+            {links.map((l) => (
+              <tr key={l.link} data-link={l.link} data-state={l.state}>
+                <td>
+                  #{l.link} <span class="muted">{l.version ? `CMPP ${l.version}` : ''}</span>
+                </td>
+                <td>
+                  <Badge value={l.state} />
+                  {l.reason && <div class="reason">{l.reason}</div>}
+                </td>
+                <td>
+                  <meter min={0} max={l.window} value={l.inFlight} /> {l.inFlight}/{l.window}
+                </td>
+                <td>{l.submitRate}/s</td>
+                <td>{ago(l.lastHeartbeatAt, live.at)}</td>
+                <td>{ago(l.since, live.at)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {links.map((l) => (
-                <tr key={l.link} data-link={l.link} data-state={l.state}>
-                  <td>
-                    #{l.link} <span class="muted">{l.version ? `CMPP ${l.version}` : ''}</span>
-                  </td>
-                  <td>
-                    <Badge value={l.state} />
-                    {l.reason && <div class="reason">{l.reason}</div>}
-                  </td>
-                  <td>
-                    <meter min={0} max={l.window} value={l.inFlight} /> {l.inFlight}/{l.window}
-                  </td>
-                  <td>{l.submitRate}/s</td>
-                  <td>{ago(l.lastHeartbeatAt, live.at)}</td>
-                  <td>{ago(l.since, live.at)}</td>
-                </tr>
-              ))}
-            </tbody>
+            ))}
           </Table>
         </section>
       ))}
@@ -81,16 +72,14 @@ export function Overview() {
         <section class="card">
           <h2>Messages by state</h2>
           <Table label="messages by state">
-            <tbody>
-              {MESSAGE_STATUSES.filter((s) => store?.messagesByStatus[s]).map((s) => (
-                <tr key={s} data-status={s}>
-                  <td>
-                    <Badge value={s} />
-                  </td>
-                  <td class="num">{store?.messagesByStatus[s]}</td>
-                </tr>
-              ))}
-            </tbody>
+            {MESSAGE_STATUSES.filter((s) => store?.messagesByStatus[s]).map((s) => (
+              <tr key={s} data-status={s}>
+                <td>
+                  <Badge value={s} />
+                </td>
+                <td class="num">{store?.messagesByStatus[s]}</td>
+              </tr>
+            ))}
           </Table>
         </section>
         <section class="card">
@@ -99,14 +88,12 @@ export function Overview() {
             <p class="muted">No report yet.</p>
           ) : (
             <Table label="reports by stat">
-              <tbody>
-                {reports.map(([stat, n]) => (
-                  <tr key={stat} data-stat={stat}>
-                    <td>{stat}</td>
-                    <td class="num">{n}</td>
-                  </tr>
-                ))}
-              </tbody>
+              {reports.map(([stat, n]) => (
+                <tr key={stat} data-stat={stat}>
+                  <td>{stat}</td>
+                  <td class="num">{n}</td>
+                </tr>
+              ))}
             </Table>
           )}
         </section>

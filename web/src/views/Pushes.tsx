@@ -1,19 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { useRef } from 'preact/hooks';
 import { time } from '../format.js';
 import { useLiveEvent } from '../live.js';
+import { usePaged } from '../paged.js';
 import { Badge } from '../parts/Badge.js';
+import { ErrorLine } from '../parts/ErrorLine.js';
+import { MoreButton } from '../parts/MoreButton.js';
 import { Table } from '../parts/Table.js';
-import type { Page, Push } from '../types.js';
+import type { Push } from '../types.js';
 
 /** WAP pushes (PAP and JSON), newest first, with the state of each address; kept current by events. */
 export function Pushes() {
-  const [page, setPage] = useState<Page<Push> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<Page<Push>>('GET', '/api/v1/pushes?limit=50').then(setPage, (err) => setError(err.message));
-  }, []);
-  useEffect(load, [load]);
+  const { page, error, load, more } = usePaged<Push>('/api/v1/pushes?limit=50');
   // A new message may be a new push, a shown one may have changed: reload on the next tick (once a second
   // at most, however many messages change).
   const dirty = useRef(false);
@@ -31,21 +28,9 @@ export function Pushes() {
     load();
   }, [load]);
   useLiveEvent('snapshot', load, [load]);
-  const more = async () => {
-    if (!page?.next) return;
-    const next = await api<Page<Push>>(
-      'GET',
-      `/api/v1/pushes?limit=50&cursor=${encodeURIComponent(page.next)}`,
-    );
-    setPage({ items: [...page.items, ...next.items], next: next.next });
-  };
   return (
     <main>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {page?.items.length === 0 && (
         <section class="card">
           <p class="muted">No WAP push yet.</p>
@@ -90,39 +75,25 @@ export function Pushes() {
               </>
             )}
           </dl>
-          <Table label={`addresses of ${p.pushId}`}>
-            <thead>
-              <tr>
-                <th>Address</th>
-                <th>Push state</th>
-                <th>Message</th>
-                <th>Updated</th>
+          <Table label={`addresses of ${p.pushId}`} columns={['Address', 'Push state', 'Message', 'Updated']}>
+            {p.addresses.map((a) => (
+              <tr key={a.messageId} data-address={a.address} data-state={a.state}>
+                <td>{a.address}</td>
+                <td>
+                  <Badge value={a.state} />
+                </td>
+                <td>
+                  <a href={`#/messages/${a.messageId}`}>
+                    <Badge value={a.status} />
+                  </a>
+                </td>
+                <td>{time(a.updatedAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {p.addresses.map((a) => (
-                <tr key={a.messageId} data-address={a.address} data-state={a.state}>
-                  <td>{a.address}</td>
-                  <td>
-                    <Badge value={a.state} />
-                  </td>
-                  <td>
-                    <a href={`#/messages/${a.messageId}`}>
-                      <Badge value={a.status} />
-                    </a>
-                  </td>
-                  <td>{time(a.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
+            ))}
           </Table>
         </section>
       ))}
-      {page?.next && (
-        <button type="button" onClick={more}>
-          More
-        </button>
-      )}
+      <MoreButton page={page} more={more} />
     </main>
   );
 }
