@@ -1659,6 +1659,180 @@ export function describeStoreContract(
       });
     });
 
+    // ---------- retention ----------
+
+    describe('purge (retention)', () => {
+      // Records are created in time order, as in a running gateway: `before` is an hour after T0.
+      const HOUR = 60 * MINUTE;
+      const BEFORE = T0 + HOUR;
+      const NEW = BEFORE + 1;
+
+      async function cancelled(spec: MessageSpec): Promise<MessageView> {
+        const m = await insert(spec);
+        expect(await store.cancelMessage(m.id, m.createdAt)).toBe('cancelled');
+        return m;
+      }
+
+      it('final messages created before `before` go; newer ones and old queued or submitting ones stay', async () => {
+        const scheduled = await insert({ createdAt: T0, sendAt: T0 + 24 * HOUR, to: '13800000001' });
+        const delivered = await insert({ createdAt: T0 + 1, segments: 2, to: '13800000002' });
+        const inFlight = await insert({ createdAt: T0 + 2, to: '13800000003' });
+        const awaiting = await insert({ createdAt: T0 + 3, to: '13800000004' });
+        const old = await cancelled({ createdAt: T0 + 4, to: '13800000005' });
+        const recent = await cancelled({ createdAt: NEW, to: '13800000006' });
+        const jobs = await store.claimSegments(ACCT_A, 10, T0 + 10);
+        expect(jobs).toHaveLength(4);
+        const { msgIds } = await submitOk(
+          jobs.filter((j) => j.messageId !== inFlight.id),
+          T0 + 11,
+        );
+        await store.recordReports(msgIds.slice(0, 2).map((id) => reportFor(id, 'DELIVRD', T0 + 12)));
+        expect((await get(delivered.id)).status).toBe('delivered');
+        expect((await get(awaiting.id)).status).toBe('submitted');
+
+        expect(await store.purge(BEFORE, 100)).toBe(3); // a message with its segments counts once
+        for (const m of [delivered, awaiting, old]) expect(await store.getMessage(m.id)).toBeUndefined();
+        const kept = [recent.id, inFlight.id, scheduled.id];
+        expect((await listAll()).map((m) => m.id)).toEqual(kept);
+        expect((await listAll({ account: ACCT_A })).map((m) => m.id)).toEqual(kept);
+        const s = await store.stats();
+        expect(nonZero(s.messagesByStatus)).toEqual({ queued: 1, submitting: 1, cancelled: 1 });
+        expect(s.queuedSegments).toBe(1);
+        expect(await store.purge(BEFORE, 100)).toBe(0);
+        expect((await get(scheduled.id)).status).toBe('queued');
+      });
+
+      it("a purged message's clientRef can be used again", async () => {
+        const old = await cancelled({ clientRef: 'order-7731', createdAt: T0 });
+        const [retry] = await store.insertMessages([
+          newMessage({ clientRef: 'order-7731', createdAt: T0 + 1 }),
+        ]);
+        expect([retry.created, retry.message.id]).toEqual([false, old.id]);
+        expect(await store.purge(BEFORE, 10)).toBe(1);
+        const again = await insert({ clientRef: 'order-7731', createdAt: NEW });
+        expect(again.id).not.toBe(old.id);
+        expect((await listAll({ clientRef: 'order-7731' })).map((m) => m.id)).toEqual([again.id]);
+      });
+
+      it('the limit is honoured: repeated calls finish the job, the last deleting fewer than the limit', async () => {
+        for (let i = 0; i < 5; i++) await cancelled({ createdAt: T0 + i, to: `1380000000${i}` });
+        await store.insertMo(mo({ receivedAt: T0 + 10 }));
+        await store.insertMo(mo({ receivedAt: T0 + 11 }));
+        const recent = await cancelled({ createdAt: NEW });
+        expect(await store.purge(BEFORE, 3)).toBe(3);
+        expect(await store.purge(BEFORE, 3)).toBe(3);
+        expect(await store.purge(BEFORE, 3)).toBe(1);
+        expect(await store.purge(BEFORE, 3)).toBe(0);
+        expect((await listAll()).map((m) => m.id)).toEqual([recent.id]);
+        expect((await store.stats()).mo).toBe(0);
+      });
+
+      it('MO, push records, delivered and dead webhooks and orphan reports from before `before` go; the rest stay', async () => {
+        const oldMo = mo({ receivedAt: T0 });
+        const newMo = mo({ receivedAt: NEW });
+        await store.insertMo(oldMo);
+        await store.insertMo(newMo);
+
+        const push = (pushId: string, createdAt: number) => {
+          const m = { ...newMessage({ binary: true, callbackUrl: null, createdAt }), pushId };
+          const record: NewPush = {
+            pushId,
+            account: ACCT_A,
+            contentType: 'application/vnd.wap.sic',
+            notifyTo: null,
+            deliverBefore: null,
+            deliverAfter: null,
+            createdAt,
+            addresses: [{ address: `WAPPUSH=+86${m.to}/TYPE=PLMN@ppg.example.com`, messageId: m.id }],
+          };
+          return { record, m };
+        };
+        const oldPush = push('push-old', T0 + 1);
+        const newPush = push('push-new', NEW);
+        for (const { record, m } of [oldPush, newPush]) {
+          expect(await store.insertPush(record, [m])).toBe(true);
+          expect(await store.cancelMessage(m.id, record.createdAt)).toBe('cancelled');
+        }
+
+        for (const key of ['w-delivered', 'w-dead', 'w-pending'])
+          await store.enqueueWebhook(key, HOOK, key, T0 + 2);
+        await store.enqueueWebhook('w-recent', HOOK, 'w-recent', NEW);
+        const jobs = new Map((await store.claimWebhooks(NEW, 10, 30_000)).map((j) => [j.body, j.id]));
+        await store.webhookDelivered(jobs.get('w-delivered')!, NEW);
+        await store.webhookFailed(jobs.get('w-dead')!, null, 'HTTP 410');
+        await store.webhookFailed(jobs.get('w-pending')!, NEW + HOUR, 'HTTP 503');
+        await store.webhookDelivered(jobs.get('w-recent')!, NEW);
+
+        const [oldOrphan, newOrphan] = [nextMsgId(), nextMsgId()];
+        await store.recordReports([
+          reportFor(oldOrphan, 'DELIVRD', T0 + 3),
+          reportFor(newOrphan, 'DELIVRD', NEW),
+        ]);
+        expect((await store.stats()).orphanReports).toBe(2);
+
+        // MO, push record and its message, two webhooks, an orphan.
+        expect(await store.purge(BEFORE, 100)).toBe(6);
+        expect((await store.listMo({ limit: 10 })).items).toEqual([newMo]);
+        expect(await store.getPush('push-old')).toBeUndefined();
+        expect(await store.getMessage(oldPush.m.id)).toBeUndefined();
+        expect((await store.listPushes({ limit: 10 })).items.map((p) => p.pushId)).toEqual(['push-new']);
+        const state = (key: string) => store.webhookState!(key);
+        expect(await state('w-delivered')).toBeUndefined();
+        expect(await state('w-dead')).toBeUndefined();
+        expect(await state('w-pending')).toMatchObject({ status: 'pending', nextAttemptAt: NEW + HOUR });
+        expect(await state('w-recent')).toMatchObject({ status: 'delivered' });
+        const s = await store.stats();
+        expect([s.mo, s.pushes, s.webhooksPending, s.orphanReports]).toEqual([1, 1, 1, 1]);
+        expect(nonZero(s.messagesByStatus)).toEqual({ cancelled: 1 });
+
+        // The orphan kept still completes its message when the SUBMIT_RESP comes.
+        const m = await insert({ createdAt: NEW + 1 });
+        expect((await store.claimSegments(ACCT_A, 10, NEW + 1)).map((j) => j.messageId)).toEqual([m.id]);
+        await store.recordSubmits([{ messageId: m.id, index: 0, msgId: newOrphan, result: 0, at: NEW + 2 }]);
+        expect((await get(m.id)).status).toBe('delivered');
+        expect((await store.stats()).orphanReports).toBe(0);
+      });
+
+      it('unassembled long-MO parts received before `before` go, a part at a time: their group can no longer complete', async () => {
+        const part = (groupKey: string, seq: number, receivedAt: number): MoPart => ({
+          account: ACCT_A,
+          groupKey,
+          total: 3,
+          seq,
+          ismgMsgId: nextMsgId(),
+          payload: ucs2(`第${seq}部分。`),
+          msgFmt: 8,
+          linkId: null,
+          receivedAt,
+        });
+        const stale = '13900139000|106571234501|0x21|3';
+        const fresh = '13900139000|106571234501|0x22|3';
+        expect(await store.addMoPart(part(stale, 1, T0))).toBeNull();
+        expect(await store.addMoPart(part(stale, 2, T0 + 1))).toBeNull();
+        expect(await store.addMoPart(part(fresh, 1, NEW))).toBeNull();
+        expect(await store.addMoPart(part(fresh, 2, NEW))).toBeNull();
+        expect([
+          await store.purge(BEFORE, 1),
+          await store.purge(BEFORE, 1),
+          await store.purge(BEFORE, 1),
+        ]).toEqual([1, 1, 0]);
+        expect(await store.addMoPart(part(stale, 3, NEW + 1))).toBeNull();
+        expect((await store.addMoPart(part(fresh, 3, NEW + 1)))?.map((p) => p.seq)).toEqual([1, 2, 3]);
+      });
+
+      it("a report for a purged message's Msg_Id is kept as an orphan", async () => {
+        const m = await insert({ createdAt: T0 });
+        const [msgId] = await sendAll(ACCT_A, T0 + 1);
+        expect((await get(m.id)).status).toBe('submitted');
+        expect(await store.purge(BEFORE, 10)).toBe(1);
+        expect(await store.recordReports([reportFor(msgId, 'DELIVRD', NEW)])).toEqual([]);
+        expect(await store.getMessage(m.id)).toBeUndefined();
+        const s = await store.stats();
+        expect(s.orphanReports).toBe(1);
+        expect(nonZero(s.messagesByStatus)).toEqual({});
+      });
+    });
+
     // ---------- stats ----------
 
     describe('stats', () => {

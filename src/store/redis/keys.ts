@@ -62,7 +62,7 @@ export class Keys {
   get orphans(): string {
     return `${this.p}orph`;
   }
-  /** HASH counters: `st:<status>` messages, `qs` queued segments, `mo`, `push`, `whdone`. */
+  /** HASH counters: `st:<status>` messages, `qs` queued segments, `mo`, `push`, `whdone` (delivered webhooks). */
   get stats(): string {
     return `${this.p}stats`;
   }
@@ -118,6 +118,15 @@ export class Keys {
   /** ZSET next attempt time → zero-padded webhook id: the pending outbox. */
   get webhooksDue(): string {
     return `${this.p}whdue`;
+  }
+  /** ZSET creation time → zero-padded webhook id: delivered and dead webhooks, for retention. */
+  get webhooksDone(): string {
+    return `${this.p}whend`;
+  }
+
+  /** HASH `kind`, `at`: where retention goes on (see lua-purge.ts). */
+  get purge(): string {
+    return `${this.p}purge`;
   }
 
   /** ZSET node id → time its heartbeat lapses (Redis clock). */

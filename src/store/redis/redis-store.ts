@@ -49,6 +49,8 @@ export interface RedisStoreOptions {
 
 const DAY = 24 * 3600_000;
 const EXPIRE_CHUNK = 500;
+/** A purge call looks at no more than this many records per record it may delete. */
+const PURGE_LOOK = 4;
 
 type Orphan = IncomingReport;
 
@@ -602,6 +604,17 @@ export class RedisStore implements Store {
 
   webhookState(eventKey: string): Promise<WebhookState | undefined> {
     return this.outbox.state(eventKey);
+  }
+
+  // ---------- retention ----------
+
+  /**
+   * One script call (lua-purge.ts) that looks at no more than PURGE_LOOK × limit records: when that many
+   * must stay (old queued messages), it returns fewer than `limit` and the next call goes on from there.
+   */
+  async purge(before: number, limit: number): Promise<number> {
+    if (limit <= 0) return 0;
+    return Number(await this.ctx.run('purge', before, limit, PURGE_LOOK * limit));
   }
 
   // ---------- stats, close ----------

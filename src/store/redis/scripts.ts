@@ -1,4 +1,5 @@
 import { REPORTED, SUBMITTED } from './lua-outcomes.js';
+import { PURGE } from './lua-purge.js';
 import { WEBHOOK_LUA } from './lua-webhook.js';
 
 /*
@@ -222,7 +223,10 @@ end
 return out
 `;
 
-/** Ends a webhook: ARGV[2] id, [3] 'delivered' | 'dead' | 'retry', [4] time, [5] error. */
+/**
+ * Ends a webhook: ARGV[2] id, [3] 'delivered' | 'dead' | 'retry', [4] time, [5] error. A delivered or dead
+ * one goes into `whend`, where retention finds it.
+ */
 const WEBHOOK_DONE = `
 local p, id, outcome = ARGV[1], ARGV[2], ARGV[3]
 local member = string.format('%015d', tonumber(id))
@@ -233,6 +237,7 @@ if outcome == 'retry' then
   return 1
 end
 if redis.call('ZREM', p .. 'whdue', member) == 0 then return 0 end
+redis.call('ZADD', p .. 'whend', redis.call('HGET', key, 'ca'), member)
 if outcome == 'delivered' then
   redis.call('HSET', key, 'st', 'delivered', 'da', ARGV[4])
   redis.call('HINCRBY', p .. 'stats', 'whdone', 1)
@@ -362,6 +367,7 @@ export const SCRIPTS = {
   beat: BEAT,
   lease: LEASE,
   release: RELEASE,
+  purge: PURGE,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
