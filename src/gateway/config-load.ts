@@ -263,6 +263,7 @@ export function loadConfig(flags: StartFlags, env: NodeJS.ProcessEnv = process.e
     },
     pap: papConfig,
     reportWaitMs: int('reportWaitMs', raw.reportWaitMs, 48 * 3600_000, 1),
+    retentionDays: int('retentionDays', raw.retentionDays, 0, 0),
     demo: {
       links: int('demo.links', demo.links, 1, 1, 64),
       reportDelayMs: [int('demo.reportDelayMs[0]', delay[0], 0), int('demo.reportDelayMs[1]', delay[1], 0)],

@@ -80,6 +80,8 @@ export interface GatewayConfig {
   };
   /** How long to wait for reports before a submitted message's report is considered lost. */
   reportWaitMs: number;
+  /** Records done with are deleted this many days after they were created; 0 keeps everything. */
+  retentionDays: number;
   /** The embedded simulator, used by `cmppgw start` when no account is configured. */
   demo?: {
     links: number;

@@ -25,6 +25,7 @@ import { moWebhookUrl } from './mo-routes.js';
 import { observeStore } from './observed-store.js';
 import { Ppg, type PushGateway } from './ppg.js';
 import { resultNotification } from './ppg-notify.js';
+import { RetentionSweeper } from './retention.js';
 import { Telemetry } from './telemetry.js';
 import { TurnBatch } from './turn-batch.js';
 import { WebhookSender } from './webhooks.js';
@@ -63,6 +64,8 @@ export class Gateway implements PushGateway {
   private readonly intake = new TurnBatch<NewMessage, { message: MessageView; created: boolean }>(
     (messages) => this.store.insertMessages(messages),
   );
+  /** Deletes records older than `retentionDays`. */
+  readonly retention: RetentionSweeper;
   /** Prometheus metrics of this gateway (a registry of its own). */
   readonly metrics: GatewayMetrics;
   /** Live view, PDU tracing and failure logs. */
@@ -99,6 +102,7 @@ export class Gateway implements PushGateway {
     this.telemetry = new Telemetry(this.metrics, store, log);
     this.store = observeStore(store, this.telemetry);
     this.webhooks = new WebhookSender(this.store, config.webhooks, log);
+    this.retention = new RetentionSweeper(this.store, config.retentionDays, log);
     this.leases = new LinkLeaseKeeper(store.leases, log);
     this.ppg = new Ppg(this, { ...config.pap, reportWaitMs: config.reportWaitMs });
     for (const account of config.accounts) {
@@ -171,6 +175,7 @@ export class Gateway implements PushGateway {
     this.webhooks.start();
     this.telemetry.start();
     this.sweeper = setInterval(() => this.sweep(), EXPIRY_SWEEP_MS);
+    this.retention.start();
   }
 
   private sweep(): void {
@@ -298,6 +303,7 @@ export class Gateway implements PushGateway {
    */
   async close(graceMs = 5000): Promise<void> {
     clearInterval(this.sweeper);
+    await this.retention.stop();
     this.telemetry.stop();
     const all = [...this.accounts.values()];
     const drained = Promise.all(all.map((a) => a.dispatcher.stop()));

@@ -326,6 +326,16 @@ export interface Store {
   /** Read-only, for the dashboard: the webhook queued for an event (`report:<id>`, `mo:<id>`), if any. */
   webhookState?(eventKey: string): Promise<WebhookState | undefined>;
 
+  /**
+   * Retention: deletes up to `limit` records created (or received) before `before` that are done with, and
+   * returns how many it deleted; a call looks at a bounded number of records, so call again until it
+   * returns 0 (nothing older left, or for now only records that must stay). Done with: messages
+   * not `queued` or `submitting` (with their segments, Msg_Id index entries and idempotency keys), MO and
+   * unassembled MO parts, push records, delivered or dead webhooks, orphan reports. Counts in `stats`
+   * follow.
+   */
+  purge(before: number, limit: number): Promise<number>;
+
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

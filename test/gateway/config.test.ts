@@ -125,6 +125,8 @@ webhooks:
       ['pap:\n  trustedNetworks: [localhost]\n', 'pap.trustedNetworks[0]'],
       ['pap:\n  path: pap\n', 'pap.path'],
       [`${ACCOUNT}pap:\n  account: nope\n`, 'pap.account'],
+      ['retentionDays: -1\n', 'retentionDays'],
+      ['retentionDays: 1.5\n', 'retentionDays'],
     ];
     for (const [yaml, key] of cases) {
       const err = configError(() => loadConfig({ config: file(yaml) }, {}));

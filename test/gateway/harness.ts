@@ -161,6 +161,8 @@ export interface HarnessOptions {
   account?: Partial<AccountConfig>;
   http?: Partial<GatewayConfig['http']>;
   pap?: Partial<GatewayConfig['pap']>;
+  /** Top-level settings (retentionDays, reportWaitMs). */
+  gateway?: Partial<Pick<GatewayConfig, 'retentionDays' | 'reportWaitMs'>>;
   /** Give the account a webhook receiver (default true). */
   webhook?: boolean;
   /** The gateway's logger (default: silent). */
@@ -274,6 +276,8 @@ export class Harness {
       webhooks,
       pap: { path: '/pap', trustedNetworks: [], senderName: 'cmppgw-test', ...this.options.pap },
       reportWaitMs: 60_000,
+      retentionDays: 0,
+      ...this.options.gateway,
     };
   }
 

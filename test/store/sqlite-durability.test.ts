@@ -188,7 +188,8 @@ describe('SqliteStore on disk', () => {
 
   it('a database from before the counters: upgraded with its counts, which then follow every change', async () => {
     const { file, store } = fresh();
-    const ms = [newMessage(), newMessage({ to: '13800000002' }), newMessage({ to: '13800000003' })];
+    // Created a millisecond apart: the claim below takes the oldest, ms[0].
+    const ms = [0, 1, 2].map((k) => newMessage({ to: `1380000000${k + 1}`, createdAt: T0 + k }));
     await store.insertMessages(ms);
     const jobs = await store.claimSegments(ms[0].account, 1, T0);
     const msgId = nextMsgId();

@@ -577,9 +577,12 @@ export class RedisStore implements Store {
     let k = 0;
     return pushes.map((p) => ({
       ...p,
-      addresses: p.addresses.map((a) => {
+      // An address whose message retention deleted is left out.
+      addresses: p.addresses.flatMap((a) => {
         const [status, updatedAt] = states[k++];
-        return { ...a, status: status as MessageStatus, updatedAt: Number(updatedAt) };
+        return status === null
+          ? []
+          : [{ ...a, status: status as MessageStatus, updatedAt: Number(updatedAt) }];
       }),
     }));
   }

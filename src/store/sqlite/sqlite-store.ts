@@ -30,6 +30,7 @@ import type {
 } from '../types.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteRetention } from './retention.js';
 import { WalSync } from './wal-sync.js';
 
 interface MessageRow {
@@ -113,6 +114,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly commit: GroupCommit;
   private readonly wal: WalSync;
+  private readonly retention: SqliteRetention;
   private readonly q;
 
   constructor(path: string) {
@@ -126,6 +128,7 @@ export class SqliteStore implements Store {
     this.migrate();
     this.wal = new WalSync(path === ':memory:' ? null : `${path}-wal`);
     this.commit = new GroupCommit(this.db, this.wal);
+    this.retention = new SqliteRetention(this.db);
     const db = this.db;
     this.q = {
       insertMessage:
@@ -617,6 +620,10 @@ export class SqliteStore implements Store {
     };
   }
 
+  purge(before: number, limit: number): Promise<number> {
+    return this.commit.run(() => this.retention.purge(before, limit), false);
+  }
+
   /**
    * Totals come from the counters the triggers keep (see migrations.ts); the queue, the webhook backlog and
    * the orphan reports are counted, through partial indexes: they are as large as what is pending.
@@ -672,9 +679,12 @@ export class SqliteStore implements Store {
       deliverBefore: row.deliver_before,
       deliverAfter: row.deliver_after,
       createdAt: row.created_at,
-      addresses: addresses.map((a) => {
-        const m = this.q.messageState.get(a.messageId) as { status: MessageStatus; updated_at: number };
-        return { ...a, status: m.status, updatedAt: m.updated_at };
+      // An address whose message retention deleted is left out.
+      addresses: addresses.flatMap((a) => {
+        const m = this.q.messageState.get(a.messageId) as
+          | { status: MessageStatus; updated_at: number }
+          | undefined;
+        return m ? [{ ...a, status: m.status, updatedAt: m.updated_at }] : [];
       }),
     };
   }
