@@ -108,7 +108,7 @@ export function reportFor(
   return { msgId, stat, submitTime: '2510091226', doneTime: '2510091227', dest, receivedAt };
 }
 
-function mo(spec: Partial<NewMo> = {}): NewMo {
+export function mo(spec: Partial<NewMo> = {}): NewMo {
   const receivedAt = spec.receivedAt ?? T0;
   return {
     id: newId(receivedAt),

@@ -7,7 +7,7 @@ import { newId } from '../../src/store/ids.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
-import { newMessage, nextMsgId, reportFor, T0 } from './contract.js';
+import { mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
 
 /* SQLite-only facts: the file survives a restart, the schema is versioned, WAL + sync, durable before resolve. */
 
@@ -197,12 +197,9 @@ describe('SqliteStore on disk', () => {
     await store.recordReports([reportFor(msgId, 'DELIVRD', T0 + 1)]);
     await store.close();
     open.splice(open.indexOf(store), 1);
-    // Back to schema 3: no counters table, no triggers.
+    // Back to schema 3: no counters table.
     const old = new Database(file);
-    old.exec(`DROP TABLE counters;
-      DROP TRIGGER messages_count_insert; DROP TRIGGER messages_count_status; DROP TRIGGER messages_count_delete;
-      DROP TRIGGER mo_count_insert; DROP TRIGGER mo_count_delete;
-      DROP TRIGGER pushes_count_insert; DROP TRIGGER pushes_count_delete;`);
+    old.exec('DROP TABLE counters');
     old.pragma('user_version = 3');
     old.close();
     const again = reopen(file);
@@ -220,6 +217,65 @@ describe('SqliteStore on disk', () => {
       queued: 2,
       cancelled: 1,
     });
+  });
+
+  it('the counters equal a count of the rows after every kind of write', async () => {
+    const { file, store } = fresh();
+    const ms = [0, 1, 2, 3, 4, 5].map((k) =>
+      newMessage({
+        to: `1380000010${k}`,
+        createdAt: T0 + k,
+        segments: k === 0 ? 3 : 1,
+        ...(k === 4 ? { validUntil: T0 + 50, sendAt: T0 + 40 } : {}),
+        ...(k === 5 ? { sendAt: T0 + 1_000_000 } : {}),
+      }),
+    );
+    await store.insertMessages(ms);
+    await store.insertMessages([{ ...ms[1], id: newId(T0 + 9) }]); // no clientRef: a second message
+    const jobs = await store.claimSegments(ms[0].account, 3, T0 + 10); // ms[0]'s three segments
+    const ids = jobs.map(() => nextMsgId());
+    await store.recordSubmits([
+      { messageId: jobs[0].messageId, index: jobs[0].index, msgId: ids[0], result: 0, at: T0 + 11 },
+      { messageId: jobs[1].messageId, index: jobs[1].index, result: 9, at: T0 + 11, error: 'Result 9' },
+    ]);
+    await store.requeueSegments([{ messageId: jobs[2].messageId, index: jobs[2].index }]);
+    await store.recordReports([reportFor(ids[0], 'DELIVRD', T0 + 12)]);
+    const more = await store.claimSegments(ms[0].account, 1, T0 + 13);
+    const id1 = nextMsgId();
+    await store.recordSubmits([
+      { messageId: more[0].messageId, index: more[0].index, msgId: id1, result: 0, at: T0 + 14 },
+    ]);
+    await store.recordReports([reportFor(id1, 'UNDELIV', T0 + 15)]);
+    expect(await store.cancelMessage(ms[3].id, T0 + 16)).toBe('cancelled');
+    await store.expireDue(T0 + 60);
+    expect(await store.insertMo(mo({ receivedAt: T0 }))).toBe(true);
+    await store.insertPush(
+      {
+        pushId: 'p-1',
+        account: ms[0].account,
+        contentType: 'application/vnd.wap.sic',
+        notifyTo: null,
+        deliverBefore: null,
+        deliverAfter: null,
+        createdAt: T0,
+        addresses: [],
+      },
+      [],
+    );
+    await store.purge(T0 + 14, 2);
+
+    const db = peek(file);
+    const truth: Record<string, number> = {};
+    for (const r of db.prepare('SELECT status, count(*) AS n FROM messages GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[])
+      truth[r.status] = r.n;
+    const stats = await store.stats();
+    expect(truth).toEqual({ queued: 4, cancelled: 1, expired: 1 }); // ms[0] (rejected) went with the purge
+    expect(stats.messagesByStatus).toEqual(truth);
+    expect(stats.mo).toBe(count(db, 'SELECT count(*) AS n FROM mo'));
+    expect(stats.pushes).toBe(count(db, 'SELECT count(*) AS n FROM pushes'));
   });
 
   it('WAL mode; the WAL file is synced before a durable write resolves', async () => {

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Counts } from './counts.js';
 
 /** Larger than any rowid: the bound when every row of a table is old. */
 const NO_BOUND = Number.MAX_SAFE_INTEGER;
@@ -14,11 +15,15 @@ export class SqliteRetention {
     deleteSegments: Statement;
     deleteMessage: Statement;
     pushes: Statement;
+    mo: Statement;
     /** Each takes { before, limit } and deletes up to `limit` rows. */
     others: Statement[];
   };
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly counts: Counts,
+  ) {
     /** Rows of `table` (rowid `key`, time `at`) older than the cutoff, in rowid order. */
     const older = (table: string, key: string, at: string, where = '1') =>
       `SELECT ${key} FROM ${table} WHERE ${key} < coalesce((SELECT ${key} FROM ${table} WHERE ${at} >= @before
@@ -26,13 +31,13 @@ export class SqliteRetention {
     this.q = {
       // Queued and in-flight messages stay, however old (a message can be scheduled far ahead).
       messages: db.prepare(
-        `SELECT seq, id FROM messages WHERE seq IN (${older('messages', 'seq', 'created_at', "status NOT IN ('queued', 'submitting')")})`,
+        `SELECT seq, id, status FROM messages WHERE seq IN (${older('messages', 'seq', 'created_at', "status NOT IN ('queued', 'submitting')")})`,
       ),
       deleteSegments: db.prepare('DELETE FROM segments WHERE message_id = ?'),
       deleteMessage: db.prepare('DELETE FROM messages WHERE seq = ?'),
       pushes: db.prepare(`DELETE FROM pushes WHERE seq IN (${older('pushes', 'seq', 'created_at')})`),
+      mo: db.prepare(`DELETE FROM mo WHERE seq IN (${older('mo', 'seq', 'received_at')})`),
       others: [
-        db.prepare(`DELETE FROM mo WHERE seq IN (${older('mo', 'seq', 'received_at')})`),
         db.prepare(
           `DELETE FROM webhooks WHERE id IN (${older('webhooks', 'id', 'created_at', "status IN ('delivered', 'dead')")})`,
         ),
@@ -53,11 +58,22 @@ export class SqliteRetention {
   purge(before: number, limit: number): number {
     // Push records first: one never outlives the messages it lists.
     let deleted = this.q.pushes.run({ before, limit }).changes;
-    const messages = this.q.messages.all({ before, limit: limit - deleted }) as { seq: number; id: string }[];
-    for (const { seq, id } of messages) {
+    this.counts.change('pushes', -deleted);
+    const messages = this.q.messages.all({ before, limit: limit - deleted }) as {
+      seq: number;
+      id: string;
+      status: string;
+    }[];
+    for (const { seq, id, status } of messages) {
       this.q.deleteSegments.run(id);
       this.q.deleteMessage.run(seq);
+      this.counts.change(status, -1);
       deleted++;
+    }
+    if (deleted < limit) {
+      const mo = this.q.mo.run({ before, limit: limit - deleted }).changes;
+      this.counts.change('mo', -mo);
+      deleted += mo;
     }
     for (const statement of this.q.others) {
       if (deleted >= limit) break;

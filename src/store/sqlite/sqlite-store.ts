@@ -28,6 +28,7 @@ import type {
   WebhookJob,
   WebhookState,
 } from '../types.js';
+import { Counts } from './counts.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteRetention } from './retention.js';
@@ -115,6 +116,7 @@ export class SqliteStore implements Store {
   private readonly commit: GroupCommit;
   private readonly wal: WalSync;
   private readonly retention: SqliteRetention;
+  private readonly counts: Counts;
   private readonly q;
 
   constructor(path: string) {
@@ -128,7 +130,8 @@ export class SqliteStore implements Store {
     this.migrate();
     this.wal = new WalSync(path === ':memory:' ? null : `${path}-wal`);
     this.commit = new GroupCommit(this.db, this.wal);
-    this.retention = new SqliteRetention(this.db);
+    this.counts = new Counts(this.db);
+    this.retention = new SqliteRetention(this.db, this.counts);
     const db = this.db;
     this.q = {
       insertMessage:
@@ -240,8 +243,13 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A write in the next group commit, with the counters it changes. */
+  private write<T>(work: () => T, durable = true): Promise<T> {
+    return this.commit.run(() => this.counts.around(work), durable);
+  }
+
   insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
-    return this.commit.run(() => this.insertAll(messages));
+    return this.write(() => this.insertAll(messages));
   }
 
   private insertAll(messages: NewMessage[]): { message: MessageView; created: boolean }[] {
@@ -271,6 +279,7 @@ export class SqliteStore implements Store {
         m.createdAt,
         m.pushId ?? null,
       );
+      this.counts.change('queued', 1);
       const due = m.sendAt ?? m.createdAt;
       m.segments.forEach((s, i) => {
         this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
@@ -280,7 +289,7 @@ export class SqliteStore implements Store {
   }
 
   insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const stored = this.q.insertPush.run(
         push.pushId,
         push.account,
@@ -293,6 +302,7 @@ export class SqliteStore implements Store {
         push.sourceReference ?? null,
       );
       if (stored.changes === 0) return false;
+      this.counts.change('pushes', 1);
       this.insertAll(messages);
       return true;
     });
@@ -326,7 +336,7 @@ export class SqliteStore implements Store {
   }
 
   cancelMessage(id: string, at: number): Promise<'cancelled' | 'not_found' | 'too_late'> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const row = this.q.messageById.get(id) as MessageRow | undefined;
       if (!row) return 'not_found';
       if (row.status === 'cancelled') return 'cancelled';
@@ -334,12 +344,13 @@ export class SqliteStore implements Store {
       if (statuses.some((s) => s !== 'queued')) return 'too_late';
       this.q.cancelSegments.run(id);
       this.q.setMessageStatus.run('cancelled', null, at, id);
+      this.counts.move(row.status, 'cancelled');
       return 'cancelled';
     });
   }
 
   claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const rows = this.q.claim.all(account, now, now, limit) as {
         message_id: string;
         idx: number;
@@ -356,7 +367,8 @@ export class SqliteStore implements Store {
       }[];
       return rows.map((r) => {
         this.q.markSubmitting.run(r.message_id, r.idx);
-        this.q.messageSubmitting.run(now, r.message_id);
+        if (this.q.messageSubmitting.run(now, r.message_id).changes === 1)
+          this.counts.move('queued', 'submitting');
         return {
           messageId: r.message_id,
           index: r.idx,
@@ -378,7 +390,7 @@ export class SqliteStore implements Store {
   }
 
   requeueSegments(keys: { messageId: string; index: number }[]): Promise<void> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const now = Date.now();
       for (const k of keys) this.q.requeue.run(k.messageId, k.index);
       for (const id of new Set(keys.map((k) => k.messageId))) this.refresh(id, now);
@@ -386,7 +398,7 @@ export class SqliteStore implements Store {
   }
 
   recoverInFlight(account?: string): Promise<number> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const ids = (account ? this.q.inFlightOf.all(account) : this.q.inFlightAll.all()) as {
         message_id: string;
       }[];
@@ -401,7 +413,7 @@ export class SqliteStore implements Store {
   }
 
   recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const touched = new Map<string, string | undefined>();
       for (const o of outcomes) {
         if (o.result === 0 && o.msgId !== undefined) {
@@ -421,7 +433,7 @@ export class SqliteStore implements Store {
   }
 
   expireDue(now: number, onFinal?: FinalHook): Promise<FinalMessage[]> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const touched = new Map<string, string | undefined>();
       for (const { id } of this.q.expiring.all(now) as { id: string }[]) {
         // Only segments not yet sent expire; a message whose segments are all in flight is left alone.
@@ -434,7 +446,7 @@ export class SqliteStore implements Store {
   }
 
   recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const touched = new Map<string, string | undefined>();
       for (const r of reports) {
         if (statToStatus(r.stat) === null) continue;
@@ -455,19 +467,20 @@ export class SqliteStore implements Store {
     webhook?: WebhookEvent,
     completes?: { account: string; groupKey: string },
   ): Promise<boolean> {
-    return this.commit.run(() => {
+    return this.write(() => {
       if (completes) {
         this.q.consumeParts.run(mo.receivedAt, completes.account, completes.groupKey);
         this.q.dropParts.run(completes.account, completes.groupKey);
       }
       const stored = this.q.insertMo.run(mo).changes === 1;
+      if (stored) this.counts.change('mo', 1);
       if (stored && webhook) this.queueWebhook(webhook, mo.receivedAt);
       return stored;
     });
   }
 
   addMoPart(part: MoPart): Promise<MoPart[] | null> {
-    return this.commit.run(() => {
+    return this.write(() => {
       if (this.q.partConsumed.get(part.account, part.ismgMsgId)) return null;
       this.q.insertPart.run(
         part.account,
@@ -556,13 +569,13 @@ export class SqliteStore implements Store {
     now: number,
     contentType = JSON_TYPE,
   ): Promise<boolean> {
-    return this.commit.run(
+    return this.write(
       () => this.q.insertWebhook.run(eventKey, url, body, now, now, contentType).changes === 1,
     );
   }
 
   claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]> {
-    return this.commit.run(() => {
+    return this.write(() => {
       const rows = this.q.dueWebhooks.all(now, limit) as {
         id: number;
         url: string;
@@ -584,11 +597,11 @@ export class SqliteStore implements Store {
   }
 
   webhookDelivered(id: number, at: number): Promise<void> {
-    return this.commit.run(() => void this.q.webhookDone.run(at, id));
+    return this.write(() => void this.q.webhookDone.run(at, id));
   }
 
   webhookFailed(id: number, nextAttemptAt: number | null, error: string): Promise<void> {
-    return this.commit.run(() => {
+    return this.write(() => {
       if (nextAttemptAt === null) this.q.webhookDead.run(error, id);
       else this.q.webhookRetry.run(nextAttemptAt, error, id);
     });
@@ -621,11 +634,11 @@ export class SqliteStore implements Store {
   }
 
   purge(before: number, limit: number): Promise<number> {
-    return this.commit.run(() => this.retention.purge(before, limit), false);
+    return this.write(() => this.retention.purge(before, limit), false);
   }
 
   /**
-   * Totals come from the counters the triggers keep (see migrations.ts); the queue, the webhook backlog and
+   * Totals come from the counters the writes keep (counts.ts); the queue, the webhook backlog and
    * the orphan reports are counted, through partial indexes: they are as large as what is pending.
    */
   async stats(): Promise<StoreStats> {
@@ -702,6 +715,7 @@ export class SqliteStore implements Store {
     const next = nextMessageState(row.status, this.statuses(id), row.report === 1);
     if (!next.changed && error === undefined) return undefined;
     this.q.setMessageStatus.run(next.status, error ?? null, now, id);
+    this.counts.move(row.status, next.status);
     return next.becameFinal
       ? { id, account: row.account, status: next.status, callbackUrl: row.callback_url }
       : undefined;
