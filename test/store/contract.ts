@@ -137,6 +137,19 @@ const final = (m: MessageView, status: MessageStatus): FinalMessage => ({
   callbackUrl: m.callbackUrl,
 });
 
+/** Stores a SUBMIT_RESP with Result 0 and a new Msg_Id for each job; returns the Msg_Ids and what became final. */
+export async function acceptAll(
+  store: Store,
+  jobs: { messageId: string; index: number }[],
+  at: number,
+): Promise<{ msgIds: string[]; finals: FinalMessage[] }> {
+  const msgIds = jobs.map(() => nextMsgId());
+  const finals = await store.recordSubmits(
+    jobs.map((j, i) => ({ messageId: j.messageId, index: j.index, msgId: msgIds[i], result: 0, at })),
+  );
+  return { msgIds, finals };
+}
+
 export function describeStoreContract(
   name: string,
   open: () => Promise<Store>,
@@ -170,16 +183,7 @@ export function describeStoreContract(
     const segStatuses = async (id: string) => (await get(id)).segments.map((s) => s.status);
 
     /** Answers every job with Result 0 and a fresh Msg_Id; returns the Msg_Ids in job order. */
-    async function submitOk(
-      jobs: SegmentJob[],
-      at: number,
-    ): Promise<{ msgIds: string[]; finals: FinalMessage[] }> {
-      const msgIds = jobs.map(() => nextMsgId());
-      const finals = await store.recordSubmits(
-        jobs.map((j, i) => ({ messageId: j.messageId, index: j.index, msgId: msgIds[i], result: 0, at })),
-      );
-      return { msgIds, finals };
-    }
+    const submitOk = (jobs: SegmentJob[], at: number) => acceptAll(store, jobs, at);
 
     /** Claims, submits and returns the Msg_Ids of every segment of the account's due messages. */
     async function sendAll(account: string, at: number): Promise<string[]> {

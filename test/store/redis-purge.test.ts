@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../src/store/ids.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { MoPart, NewMo } from '../../src/store/types.js';
-import { newMessage, nextMsgId, reportFor, T0 } from './contract.js';
+import { acceptAll, mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
 import { deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
 
 /*
@@ -44,21 +44,6 @@ async function storeKeys(): Promise<string[]> {
   return keys.sort();
 }
 
-const mo = (receivedAt: number, spec: Partial<NewMo> = {}): NewMo => ({
-  id: newId(receivedAt),
-  account: ACCT,
-  ismgMsgId: nextMsgId(),
-  from: '13900139000',
-  to: '106571234501',
-  text: 'TD',
-  binaryHex: null,
-  msgFmt: 15,
-  parts: 1,
-  linkId: null,
-  receivedAt,
-  ...spec,
-});
-
 const part = (groupKey: string, seq: number, receivedAt: number): MoPart => ({
   account: ACCT,
   groupKey,
@@ -85,28 +70,19 @@ describe('Redis purge', () => {
     await store.insertMessages([delivered, scheduled, expired]);
     const jobs = await store.claimSegments(ACCT, 2, T0 + 3);
     expect(jobs.map((j) => j.messageId)).toEqual([delivered.id, delivered.id]);
-    const msgIds = jobs.map(() => nextMsgId());
-    await store.recordSubmits(
-      jobs.map((j, i) => ({
-        messageId: j.messageId,
-        index: j.index,
-        msgId: msgIds[i],
-        result: 0,
-        at: T0 + 4,
-      })),
-    );
+    const { msgIds } = await acceptAll(store, jobs, T0 + 4);
     await store.recordReports(msgIds.map((id) => reportFor(id, 'DELIVRD', T0 + 5)));
     expect(await store.cancelMessage(scheduled.id, T0 + 6)).toBe('cancelled');
     expect(await store.expireDue(T0 + 10)).toHaveLength(1);
 
     // MO with its webhook, a long MO, an unassembled part.
-    const single = mo(T0 + 20);
+    const single = mo({ receivedAt: T0 + 20 });
     await store.insertMo(single, { eventKey: `mo:${single.id}`, url: HOOK, body: '{}' });
     const group = '13900139000|106571234501|0x31|2';
     const [p1, p2] = [part(group, 1, T0 + 21), part(group, 2, T0 + 22)];
     await store.addMoPart(p1);
     expect(await store.addMoPart(p2)).toHaveLength(2);
-    await store.insertMo(mo(T0 + 22, { ismgMsgId: p2.ismgMsgId, parts: 2 }), undefined, {
+    await store.insertMo(mo({ receivedAt: T0 + 22, ismgMsgId: p2.ismgMsgId, parts: 2 }), undefined, {
       account: ACCT,
       groupKey: group,
     });
@@ -153,9 +129,9 @@ describe('Redis purge', () => {
   });
 
   it('an MO whose text holds a lone surrogate (which Lua cjson cannot decode) goes like any other', async () => {
-    const broken = mo(T0, { text: '\ud83d回复', from: '13900139001' });
+    const broken = mo({ receivedAt: T0, text: '\ud83d回复', from: '13900139001' });
     await store.insertMo(broken);
-    await store.insertMo(mo(BEFORE + 1));
+    await store.insertMo(mo({ receivedAt: BEFORE + 1 }));
     expect(await store.purge(BEFORE, 10)).toBe(1);
     expect((await store.listMo({ limit: 10 })).items.map((m) => m.id)).not.toContain(broken.id);
     expect(await store.insertMo(broken)).toBe(true); // its (account, Msg_Id) key went with it

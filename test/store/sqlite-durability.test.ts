@@ -7,7 +7,8 @@ import { newId } from '../../src/store/ids.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
-import { mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
+import type { NewPush } from '../../src/store/types.js';
+import { acceptAll, mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
 
 /* SQLite-only facts: the file survives a restart, the schema is versioned, WAL + sync, durable before resolve. */
 
@@ -35,6 +36,18 @@ function peek(file: string): Database.Database {
   return db;
 }
 
+/** A push record to no address, created at T0. */
+const emptyPush = (pushId: string, account: string): NewPush => ({
+  pushId,
+  account,
+  contentType: 'application/vnd.wap.sic',
+  notifyTo: null,
+  deliverBefore: null,
+  deliverAfter: null,
+  createdAt: T0,
+  addresses: [],
+});
+
 const count = (db: Database.Database, sql: string, ...args: unknown[]) =>
   (db.prepare(sql).get(...args) as { n: number }).n;
 
@@ -52,16 +65,7 @@ describe('SqliteStore on disk', () => {
     const m = newMessage({ segments: 3, clientRef: 'persist-1', validUntil: T0 + 3_600_000 });
     await store.insertMessages([m]);
     const jobs = await store.claimSegments(m.account, 2, T0);
-    const msgIds = jobs.map(() => nextMsgId());
-    await store.recordSubmits(
-      jobs.map((j, i) => ({
-        messageId: j.messageId,
-        index: j.index,
-        msgId: msgIds[i],
-        result: 0,
-        at: T0 + 1,
-      })),
-    );
+    const { msgIds } = await acceptAll(store, jobs, T0 + 1);
     await store.recordReports([
       reportFor(msgIds[0], 'DELIVRD', T0 + 2),
       reportFor('9000000000000000001', 'DELIVRD', T0 + 2),
@@ -174,16 +178,7 @@ describe('SqliteStore on disk', () => {
       .run(T0);
     old.close();
     const store = reopen(file);
-    expect(await store.getPush('old-push')).toEqual({
-      pushId: 'old-push',
-      account: 'acct',
-      contentType: 'application/vnd.wap.sic',
-      notifyTo: null,
-      deliverBefore: null,
-      deliverAfter: null,
-      createdAt: T0,
-      addresses: [],
-    });
+    expect(await store.getPush('old-push')).toEqual(emptyPush('old-push', 'acct'));
   });
 
   it('a database from before the counters: upgraded with its counts, which then follow every change', async () => {
@@ -249,19 +244,7 @@ describe('SqliteStore on disk', () => {
     expect(await store.cancelMessage(ms[3].id, T0 + 16)).toBe('cancelled');
     await store.expireDue(T0 + 60);
     expect(await store.insertMo(mo({ receivedAt: T0 }))).toBe(true);
-    await store.insertPush(
-      {
-        pushId: 'p-1',
-        account: ms[0].account,
-        contentType: 'application/vnd.wap.sic',
-        notifyTo: null,
-        deliverBefore: null,
-        deliverAfter: null,
-        createdAt: T0,
-        addresses: [],
-      },
-      [],
-    );
+    await store.insertPush(emptyPush('p-1', ms[0].account), []);
     await store.purge(T0 + 14, 2);
 
     const db = peek(file);
