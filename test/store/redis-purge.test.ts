@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newId } from '../../src/store/ids.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
-import type { MoPart, NewMo } from '../../src/store/types.js';
+import type { MoPart } from '../../src/store/types.js';
 import { acceptAll, mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
 import { deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
 
