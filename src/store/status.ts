@@ -29,7 +29,7 @@ export const FINAL_STATES: ReadonlySet<MessageStatus> = new Set([
 ]);
 
 /** Worst last: a message takes the worst final state of its segments. */
-const SEVERITY: Readonly<Record<string, number>> = {
+export const SEVERITY: Readonly<Record<string, number>> = {
   delivered: 0,
   submitted: 1,
   cancelled: 2,

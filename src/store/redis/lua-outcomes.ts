@@ -4,12 +4,18 @@
  * the final-message hook must build) goes the general way: read, compute in Node, apply (see Tx).
  */
 
+import { FINAL_STATES, SEVERITY } from '../status.js';
+
+/** status.ts's tables as Lua table constructors. */
+const FINAL_LUA = [...FINAL_STATES].map((st) => `${st} = true`).join(', ');
+const SEVERITY_LUA = Object.entries(SEVERITY)
+  .map(([st, n]) => `${st} = ${n}`)
+  .join(', ');
+
 /** Lua: a message's state from its segments' states, as status.ts `deriveStatus` computes it. */
 const DERIVE_LUA = `
-local FINAL = { delivered = true, undeliverable = true, expired = true, rejected = true, failed = true,
-  cancelled = true }
-local SEVERITY = { delivered = 0, submitted = 1, cancelled = 2, expired = 3, undeliverable = 4, rejected = 5,
-  failed = 6 }
+local FINAL = { ${FINAL_LUA} }
+local SEVERITY = { ${SEVERITY_LUA} }
 local function is_final(st, report) return FINAL[st] == true or (not report and st == 'submitted') end
 local function derive(sts, report)
   local all, queued, other, submitting = true, false, false, false
@@ -45,10 +51,9 @@ local function derive_with(sts, idx, st, report)
   sts[idx + 1] = old
   return now
 end
--- Moves segment idx to state st and the message (state was) to the state that follows; returns it.
-local function move_segment(p, id, key, sts, was, idx, st, report, at)
+-- Moves segment idx to state st and the message from state was to now (derive_with's answer).
+local function move_segment(p, id, key, sts, was, idx, st, now, at)
   if sts[idx + 1] == 'queued' then redis.call('HINCRBY', p .. 'stats', 'qs', -1) end
-  local now = derive_with(sts, idx, st, report)
   redis.call('HSET', key, idx .. '.st', st)
   redis.call('HINCRBY', key, 'v', 1)
   if now ~= was then
@@ -57,7 +62,6 @@ local function move_segment(p, id, key, sts, was, idx, st, report, at)
     redis.call('HINCRBY', p .. 'stats', 'st:' .. now, 1)
     if now ~= 'queued' and now ~= 'submitting' then redis.call('ZREM', p .. 'exp', id) end
   end
-  return now
 end
 -- A message made final, in a script's reply: id, account, state.
 local function add_final(finals, id, account, st)
@@ -85,11 +89,12 @@ for j = 4, #ARGV, 4 do
   local id, idx, mid, at = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   local key, i = p .. 'm:' .. id, tonumber(idx)
   local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'rep', 'n', 'pr', 'a', 'cb')
-  local ends, sts, was
+  local ends, sts, was, now
   if f[1] == 'submitting' and not held[id] and redis.call('HEXISTS', p .. 'orph', mid) == 0 then
     sts, was = states(key, tonumber(f[4]))
     local report = f[3] == '1'
-    ends = not is_final(was, report) and is_final(derive_with(sts, i, 'submitted', report), report)
+    now = derive_with(sts, i, 'submitted', report)
+    ends = not is_final(was, report) and is_final(now, report)
     if ends and (f[7] or not quiet) then sts = nil end
   end
   if not sts then
@@ -105,7 +110,7 @@ for j = 4, #ARGV, 4 do
     redis.call('HSET', key, idx .. '.mid', mid, idx .. '.res', 0, idx .. '.sub', at)
     if wait == '0' then redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx)
     else redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx, 'PX', wait) end
-    local now = move_segment(p, id, key, sts, was, i, 'submitted', f[3] == '1', at)
+    move_segment(p, id, key, sts, was, i, 'submitted', now, at)
     if ends then add_final(finals, id, f[6], now) end
   end
 end
@@ -138,13 +143,14 @@ for j = 3, #ARGV, 4 do
   elseif not FINAL[f[1]] then
     local report, i = f[3] == '1', tonumber(idx)
     local sts, was = states(key, tonumber(f[4]))
-    local ends = not is_final(was, report) and is_final(derive_with(sts, i, st, report), report)
+    local now = derive_with(sts, i, st, report)
+    local ends = not is_final(was, report) and is_final(now, report)
     if ends and (f[5] or not quiet) then
       left[#left + 1] = k
       held[id] = true
     else
       redis.call('HSET', key, idx .. '.stat', stat, idx .. '.rep', at)
-      local now = move_segment(p, id, key, sts, was, i, st, report, at)
+      move_segment(p, id, key, sts, was, i, st, now, at)
       if ends then add_final(finals, id, f[6], now) end
     end
   end
