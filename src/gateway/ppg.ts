@@ -147,7 +147,7 @@ export class Ppg {
   async push(
     control: PushMessage,
     content: MultipartPart | undefined,
-    progress = control.progressNotesRequested ? new PushProgress() : undefined,
+    progress?: PushProgress,
   ): Promise<PushResponse> {
     const respond = (code: number, desc?: string): PushResponse => ({
       type: 'push-response',

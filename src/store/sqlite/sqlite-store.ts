@@ -228,6 +228,11 @@ export class SqliteStore implements Store {
       webhookDone: db.prepare("UPDATE webhooks SET status = 'delivered', delivered_at = ? WHERE id = ?"),
       webhookRetry: db.prepare('UPDATE webhooks SET next_attempt_at = ?, last_error = ? WHERE id = ?'),
       webhookDead: db.prepare("UPDATE webhooks SET status = 'dead', last_error = ? WHERE id = ?"),
+      counters: db.prepare('SELECT name, n FROM counters'),
+      pendingCounts: db.prepare(`SELECT
+        (SELECT count(*) FROM segments WHERE status = 'queued') AS queued,
+        (SELECT count(*) FROM webhooks WHERE status = 'pending') AS webhooks,
+        (SELECT count(*) FROM orphan_reports) AS orphans`),
       webhookByKey: db.prepare(`SELECT event_key, url, status, attempts, created_at, next_attempt_at,
         delivered_at, last_error FROM webhooks WHERE event_key = ?`),
     };
@@ -643,24 +648,21 @@ export class SqliteStore implements Store {
    */
   async stats(): Promise<StoreStats> {
     const counters = new Map(
-      (this.db.prepare('SELECT name, n FROM counters').all() as { name: string; n: number }[]).map((r) => [
-        r.name,
-        r.n,
-      ]),
+      (this.q.counters.all() as { name: string; n: number }[]).map((r) => [r.name, r.n]),
     );
     const messagesByStatus: Record<string, number> = {};
     for (const status of MESSAGE_STATUSES) {
       const n = counters.get(status) ?? 0;
       if (n > 0) messagesByStatus[status] = n;
     }
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const pending = this.q.pendingCounts.get() as { queued: number; webhooks: number; orphans: number };
     return {
       messagesByStatus,
-      queuedSegments: one("SELECT count(*) AS n FROM segments WHERE status = 'queued'"),
-      webhooksPending: one("SELECT count(*) AS n FROM webhooks WHERE status = 'pending'"),
+      queuedSegments: pending.queued,
+      webhooksPending: pending.webhooks,
       mo: counters.get('mo') ?? 0,
       pushes: counters.get('pushes') ?? 0,
-      orphanReports: one('SELECT count(*) AS n FROM orphan_reports'),
+      orphanReports: pending.orphans,
     };
   }
 
