@@ -11,14 +11,24 @@ interface AccountLinks {
   bySlot: Map<number, CmppClient>;
   /** The last renewal asked for a slot and got none. */
   refused: boolean;
+  /** The slot being given back: its link is draining, its lease still renewed until the link is down. */
+  handingOver?: number;
+  /** Takes no free slot before then: the slot it just gave back is for another node. */
+  quietUntil: number;
 }
+
+/** How long a link given back may take to get its SUBMITs on the wire answered before it TERMINATEs. */
+const DRAIN_MS = 5000;
 
 /**
  * Opens each account's links only under a lease, so that all nodes together never open more than the
  * account's `links` (the ISMG's limit). Leases are renewed every third of their TTL; on each renewal a node
  * holding fewer than its share takes one more free slot (one per round, so that nodes starting together
- * share out). A slot whose lease was lost (this node was unreachable longer than the TTL and another may
- * hold it now) has its link closed. Without leases (one node) every link opens at once.
+ * share out). A node holding more than its share while another holds less (a node started later) gives one
+ * slot back per round: its link stops taking SUBMITs, lets those on the wire be answered, TERMINATEs, and
+ * only then is the lease released. A slot whose lease was lost (this node was unreachable longer than the
+ * TTL and another may hold it now) has its link stopped at once. A stopped link is idle again, ready for
+ * a later slot. Without leases (one node) every link opens at once.
  */
 export class LinkLeaseKeeper {
   private readonly accounts: AccountLinks[] = [];
@@ -33,7 +43,13 @@ export class LinkLeaseKeeper {
 
   async start(accounts: { config: AccountConfig; links: CmppClient[] }[]): Promise<void> {
     for (const a of accounts)
-      this.accounts.push({ config: a.config, idle: [...a.links], bySlot: new Map(), refused: false });
+      this.accounts.push({
+        config: a.config,
+        idle: [...a.links],
+        bySlot: new Map(),
+        refused: false,
+        quietUntil: 0,
+      });
     const leases = this.leases;
     if (!leases) {
       for (const a of this.accounts) for (const link of a.idle.splice(0)) link.start();
@@ -58,11 +74,12 @@ export class LinkLeaseKeeper {
     try {
       for (const a of this.accounts) {
         const held = [...a.bySlot.keys()];
-        const grow = a.idle.length > 0;
+        const grow = a.idle.length > 0 && a.handingOver === undefined && Date.now() >= a.quietUntil;
         const now = await leases.sync(a.config.name, a.config.links, held, grow);
-        for (const slot of held) if (!now.includes(slot)) this.lose(a, slot, 'lease lost');
-        for (const slot of now) if (!a.bySlot.has(slot)) this.open(a, slot);
-        a.refused = grow && now.length === held.length;
+        for (const slot of held) if (!now.held.includes(slot)) this.lose(a, slot, 'lease lost');
+        for (const slot of now.held) if (!a.bySlot.has(slot)) this.open(a, slot);
+        a.refused = grow && now.held.length === held.length;
+        if (now.giveBack && a.handingOver === undefined) this.handOver(leases, a);
       }
       this.lastSync = Date.now();
     } catch (err) {
@@ -87,8 +104,29 @@ export class LinkLeaseKeeper {
   private lose(a: AccountLinks, slot: number, reason: string): void {
     const link = a.bySlot.get(slot);
     a.bySlot.delete(slot);
+    if (a.handingOver === slot) a.handingOver = undefined;
     this.log.error({ account: a.config.name, slot, reason }, 'link closed: its lease is gone');
-    void link?.close();
+    if (link) void link.stop().then(() => a.idle.push(link));
+  }
+
+  /** Gives one slot back (the one with the fewest SUBMITs on the wire) once its link has drained. */
+  private handOver(leases: LinkLeases, a: AccountLinks): void {
+    const [slot, link] = [...a.bySlot].reduce((x, y) => (y[1].inFlight < x[1].inFlight ? y : x));
+    a.handingOver = slot;
+    this.log.info({ account: a.config.name, slot }, 'giving a link lease back to another node');
+    void link
+      .stop(DRAIN_MS)
+      .then(async () => {
+        if (a.handingOver !== slot) return; // lost meanwhile: lose() took care of it
+        a.bySlot.delete(slot);
+        a.handingOver = undefined;
+        a.quietUntil = Date.now() + leases.ttlMs;
+        a.idle.push(link);
+        await leases.release(a.config.name, [slot], false);
+      })
+      .catch((err) =>
+        this.log.warn({ err, account: a.config.name, slot }, 'giving a link lease back failed'),
+      );
   }
 
   /** Stops renewing and gives the slots back (call after the links are closed). */
@@ -99,7 +137,7 @@ export class LinkLeaseKeeper {
     if (!leases) return;
     for (const a of this.accounts) {
       await leases
-        .release(a.config.name, [...a.bySlot.keys()])
+        .release(a.config.name, [...a.bySlot.keys()], true)
         .catch((err) => this.log.warn({ err }, 'releasing link leases failed'));
       a.bySlot.clear();
     }

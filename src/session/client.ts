@@ -16,7 +16,7 @@ import {
 } from '../cmpp/index.js';
 import { backoffDelay } from './backoff.js';
 import { newCounters, type SessionCounters } from './counters.js';
-import { CmppClosedError, CmppLinkClosedError, CmppLoginError } from './errors.js';
+import { CmppClosedError, CmppLinkClosedError, CmppLoginError, CmppSessionError } from './errors.js';
 import { DEFAULT_TIMERS, Link, type LinkTimers, type PduTap } from './link.js';
 import { sleep } from './sleep.js';
 import type { ClientState } from './state.js';
@@ -87,6 +87,8 @@ export class CmppClient extends EventEmitter {
   private reconnectAttempt = 0;
   private negotiated?: CmppVersion;
   private opening?: Promise<void>;
+  /** A stop() in progress. */
+  private stopping?: Promise<void>;
 
   constructor(options: CmppClientOptions) {
     super();
@@ -138,6 +140,7 @@ export class CmppClient extends EventEmitter {
   /** Like connect(), but keeps trying with backoff until it succeeds or close() is called. */
   start(): void {
     if (this.currentState === 'closed') throw new CmppClosedError();
+    if (this.stopping) throw new CmppSessionError('stop() is still in progress', true);
     this.open().catch(() => this.scheduleReconnect());
   }
 
@@ -173,11 +176,40 @@ export class CmppClient extends EventEmitter {
   async close(): Promise<void> {
     if (this.currentState === 'closed') return;
     this.setState('closed', 'closed by the application');
+    await this.shutdown(new CmppClosedError(), 0);
+  }
+
+  /**
+   * Like close(), but the client can start() again afterwards (state `idle`): takes no new request, lets
+   * the SUBMITs on the wire be answered for up to `drainMs` (so that none is sent twice), then TERMINATEs.
+   * Requests still waiting for the window or the link fail with a retriable CmppLinkClosedError.
+   */
+  stop(drainMs = 0): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.stopped) return Promise.resolve();
+    this.setState('idle', 'stopped by the application');
+    const stopping = this.shutdown(new CmppLinkClosedError('stopped by the application'), drainMs);
+    this.stopping = stopping.finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  /** Closed or stopped: nothing reconnects, nothing new is sent. */
+  private get stopped(): boolean {
+    return this.currentState === 'closed' || this.currentState === 'idle';
+  }
+
+  private async shutdown(reason: Error, drainMs: number): Promise<void> {
     for (const w of this.waits) w.cancel();
-    const closed = new CmppClosedError();
-    this.window.rejectWaiters(closed);
-    for (const w of this.upWaiters.splice(0)) w.reject(closed);
+    this.window.rejectWaiters(reason);
+    for (const w of this.upWaiters.splice(0)) w.reject(reason);
     await this.opening?.catch(() => undefined);
+    if (drainMs > 0) {
+      const timeout = sleep(drainMs);
+      await Promise.race([this.window.whenEmpty(), timeout.done]);
+      timeout.cancel();
+    }
     const link = this.link;
     if (link?.isOpen) {
       const gone = new Promise((resolve) => link.socket.once('close', resolve));
@@ -214,6 +246,7 @@ export class CmppClient extends EventEmitter {
     await pause.done;
     this.waits.delete(pause);
     if (this.currentState === 'closed') throw new CmppClosedError();
+    if (this.currentState === 'idle') throw new CmppLinkClosedError('stopped by the application');
   }
 
   private whenUp(): Promise<Link> {
@@ -254,13 +287,13 @@ export class CmppClient extends EventEmitter {
       if (!link.isOpen) throw new CmppLinkClosedError('link closed during login');
     } catch (err) {
       link.close(`login failed: ${(err as Error).message}`);
-      if (this.currentState !== 'closed') this.setState('down', (err as Error).message);
+      if (!this.stopped) this.setState('down', (err as Error).message);
       if (err instanceof CmppLoginError) this.emit('loginFailed', err);
       throw err;
     }
-    if (this.currentState === 'closed') {
+    if (this.stopped) {
       await link.terminate();
-      throw new CmppClosedError();
+      throw this.currentState === 'closed' ? new CmppClosedError() : new CmppLinkClosedError('stopped');
     }
     link.version = this.negotiated;
     this.link = link;
@@ -340,7 +373,7 @@ export class CmppClient extends EventEmitter {
   }
 
   private onLinkClosed(reason: string): void {
-    if (this.currentState === 'closed') return;
+    if (this.stopped) return;
     this.setState('down', reason);
     this.emit('down', reason);
     if (this.opts.reconnect) {
@@ -350,7 +383,7 @@ export class CmppClient extends EventEmitter {
   }
 
   private scheduleReconnect(): void {
-    if (this.currentState === 'closed') return;
+    if (this.stopped) return;
     const delay = backoffDelay(this.reconnectAttempt++, this.opts.reconnectBaseMs, this.opts.reconnectCapMs);
     this.wait(delay).then(
       () => this.open().catch(() => this.scheduleReconnect()),

@@ -7,6 +7,8 @@ export class Window {
   /** Waiters from `head` on; a moving head keeps release() O(1) with thousands waiting. */
   private waiters: { resolve(): void; reject(err: Error): void }[] = [];
   private head = 0;
+  /** Callers of whenEmpty() waiting for the last slot to come back. */
+  private emptyWaiters: (() => void)[] = [];
 
   constructor(readonly size: number) {}
 
@@ -34,6 +36,7 @@ export class Window {
   release(): void {
     if (this.waiting === 0) {
       this.active--;
+      if (this.active === 0) for (const resolve of this.emptyWaiters.splice(0)) resolve();
       return;
     }
     const next = this.waiters[this.head];
@@ -43,6 +46,12 @@ export class Window {
       this.head = 0;
     }
     next.resolve();
+  }
+
+  /** Resolves once no slot is taken (every request answered). */
+  whenEmpty(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   /** Fails every waiter (the owner is closing). */

@@ -254,11 +254,18 @@ export interface LinkLeases {
   readonly ttlMs: number;
   /**
    * Renews the slots this node holds and returns those still its own; with `grow`, also takes one free
-   * slot when the node holds fewer than its share (the limit over the live nodes, rounded up).
+   * slot when the node holds fewer than its share (the limit over the nodes leasing the account, rounded
+   * up). `giveBack`: this node should give one slot back, for another node holding fewer than its share
+   * (never while a slot is free).
    */
-  sync(account: string, limit: number, held: readonly number[], grow: boolean): Promise<number[]>;
-  /** Gives slots back at once (a graceful stop). */
-  release(account: string, slots: readonly number[]): Promise<void>;
+  sync(
+    account: string,
+    limit: number,
+    held: readonly number[],
+    grow: boolean,
+  ): Promise<{ held: number[]; giveBack: boolean }>;
+  /** Gives slots back at once; `leaving`: this node stops leasing the account (a graceful stop). */
+  release(account: string, slots: readonly number[], leaving: boolean): Promise<void>;
 }
 
 export interface Store {

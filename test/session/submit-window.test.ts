@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodePdu, type Fields, type Pdu } from '../../src/cmpp/index.js';
-import type { ServerSession } from '../../src/session/index.js';
+import { CmppSessionError, type ServerSession } from '../../src/session/index.js';
 import { ACCOUNT, connectFrame, delay, Harness, SECRET, settle, submitFields, waitFor } from './helpers.js';
 
 const h = new Harness();
@@ -281,5 +281,52 @@ describe('rate limit', () => {
     const settled = await Promise.all(outcomes);
     expect(settled.filter((o) => o.ok)).toHaveLength(2);
     expect(settled.filter((o) => !o.ok)).toHaveLength(2);
+  });
+});
+
+describe('stop(): a link handed over to another node', () => {
+  it('lets the SUBMITs on the wire be answered, fails the waiting ones retriably, TERMINATEs, and can start again', async () => {
+    const handler = heldHandler();
+    const { server, port } = await h.server({ handlers: { submit: (s, p) => handler.submit(s, p) } });
+    const client = h.client(port, { window: 4 });
+    await client.connect();
+    const outcomes = Array.from({ length: 6 }, (_, i) => settle(client.submit(submitFields(i))));
+    await waitFor(() => handler.count === 4, 2000, '4 SUBMITs on the wire');
+
+    const stopped = client.stop(2000);
+    expect(client.state).toBe('idle');
+    await delay(50);
+    // Still draining: the link is open until the 4 on the wire are answered.
+    expect(server.sessions.size).toBe(1);
+    handler.release();
+    await stopped;
+    const settled = await Promise.all(outcomes);
+    expect(settled.slice(0, 4).map((o) => o.ok && o.value.result)).toEqual([0, 0, 0, 0]);
+    for (const o of settled.slice(4)) {
+      expect(o.ok).toBe(false);
+      expect(!o.ok && o.error).toBeInstanceOf(CmppSessionError);
+      expect(!o.ok && (o.error as CmppSessionError).retriable).toBe(true);
+    }
+    await waitFor(() => server.sessions.size === 0, 2000, 'the session to end');
+    expect(client.counters.submits).toBe(4);
+
+    client.start();
+    await waitFor(() => client.state === 'up', 2000, 'the link up again');
+    expect((await client.submit(submitFields(7))).result).toBe(0);
+  });
+
+  it('gives up draining after drainMs: the SUBMITs still unanswered fail retriably', async () => {
+    const handler = heldHandler();
+    const { port } = await h.server({ handlers: { submit: (s, p) => handler.submit(s, p) } });
+    const client = h.client(port, { window: 4 });
+    await client.connect();
+    const outcome = settle(client.submit(submitFields(1)));
+    await waitFor(() => handler.count === 1, 2000, 'a SUBMIT on the wire');
+    const started = Date.now();
+    await client.stop(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    const settled = await outcome;
+    expect(!settled.ok && (settled.error as CmppSessionError).retriable).toBe(true);
+    expect(client.state).toBe('idle');
   });
 });

@@ -107,26 +107,63 @@ describe('Redis store, several nodes', () => {
   it('link leases: shared out, never above the limit, and a dead node’s pass to the survivors', async () => {
     current = `${prefix}-${++n}`;
     const [a, b, c] = [await node('node-a'), await node('node-b'), await node('node-c')];
+    const slots = async (s: RedisStore, held: number[], grow: boolean) =>
+      (await s.leases.sync('main', 2, held, grow)).held;
     // Three live nodes, limit 2: a share is one slot each; the third node gets none.
-    expect(await a.leases.sync('main', 2, [], true)).toEqual([0]);
-    expect(await a.leases.sync('main', 2, [0], true)).toEqual([0]);
-    expect(await b.leases.sync('main', 2, [], true)).toEqual([1]);
-    expect(await c.leases.sync('main', 2, [], true)).toEqual([]);
+    expect(await slots(a, [], true)).toEqual([0]);
+    expect(await slots(a, [0], true)).toEqual([0]);
+    expect(await slots(b, [], true)).toEqual([1]);
+    expect(await slots(c, [], true)).toEqual([]);
     // A slot is renewed only by its holder.
-    expect(await c.leases.sync('main', 2, [0, 1], false)).toEqual([]);
+    expect(await slots(c, [0, 1], false)).toEqual([]);
+    // Nobody holds more than the lower share (0 of 2 over 3): nobody is asked to give one back.
+    expect((await a.leases.sync('main', 2, [0], false)).giveBack).toBe(false);
 
-    await crash(a, () => b.leases.sync('main', 2, [1], false));
-    expect(await c.leases.sync('main', 2, [], true)).toEqual([0]);
-    expect(await b.leases.sync('main', 2, [1], true)).toEqual([1]);
-    await b.leases.release('main', [1]);
+    await crash(a, () => slots(b, [1], false));
+    expect(await slots(c, [], true)).toEqual([0]);
+    expect(await slots(b, [1], true)).toEqual([1]);
+    await b.leases.release('main', [1], false);
     // c is alone with b now (share 1 each): it takes the freed slot only once b is gone too.
-    expect(await c.leases.sync('main', 2, [0], true)).toEqual([0]);
-    await crash(b, () => c.leases.sync('main', 2, [0], false));
-    expect(await c.leases.sync('main', 2, [0], true)).toEqual([0, 1]);
+    expect(await slots(c, [0], true)).toEqual([0]);
+    await crash(b, () => slots(c, [0], false));
+    expect(await slots(c, [0], true)).toEqual([0, 1]);
 
     // A lease not renewed in time is lost, and is not quietly taken again in the same call.
     await sleep(TTL + 50);
-    expect(await c.leases.sync('main', 2, [0, 1], true)).toEqual([]);
-    expect(await c.leases.sync('main', 2, [], true)).toEqual([0]);
+    expect(await slots(c, [0, 1], true)).toEqual([]);
+    expect(await slots(c, [], true)).toEqual([0]);
+  });
+
+  it('a node started later gets its share: the holder is asked to give a slot back, only while none is free', async () => {
+    current = `${prefix}-${++n}`;
+    const a = await node('node-a');
+    expect(await a.leases.sync('main', 2, [], true)).toEqual({ held: [0], giveBack: false });
+    expect(await a.leases.sync('main', 2, [0], true)).toEqual({ held: [0, 1], giveBack: false });
+
+    const b = await node('node-b');
+    expect(await b.leases.sync('main', 2, [], true)).toEqual({ held: [], giveBack: false });
+    expect(await a.leases.sync('main', 2, [0, 1], false)).toEqual({ held: [0, 1], giveBack: true });
+    await a.leases.release('main', [1], false);
+    // A slot is free: b takes it on its next round, nobody is asked for another.
+    expect(await a.leases.sync('main', 2, [0], false)).toEqual({ held: [0], giveBack: false });
+    expect(await b.leases.sync('main', 2, [], true)).toEqual({ held: [1], giveBack: false });
+    expect(await a.leases.sync('main', 2, [0], false)).toEqual({ held: [0], giveBack: false });
+    expect(await b.leases.sync('main', 2, [1], false)).toEqual({ held: [1], giveBack: false });
+
+    // Limit 4 over three nodes holding 2-2-0: the lower share is 1, so both holders are asked for one.
+    const c = await node('node-c');
+    await a.leases.release('main', [0], true);
+    await b.leases.release('main', [1], true);
+    let held = { a: [] as number[], b: [] as number[] };
+    for (let round = 0; round < 2; round++) {
+      held = {
+        a: (await a.leases.sync('main', 4, held.a, true)).held,
+        b: (await b.leases.sync('main', 4, held.b, true)).held,
+      };
+    }
+    expect([held.a.length, held.b.length]).toEqual([2, 2]);
+    expect(await c.leases.sync('main', 4, [], true)).toEqual({ held: [], giveBack: false });
+    expect((await a.leases.sync('main', 4, held.a, false)).giveBack).toBe(true);
+    expect((await b.leases.sync('main', 4, held.b, false)).giveBack).toBe(true);
   });
 });

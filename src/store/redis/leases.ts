@@ -9,8 +9,13 @@ export class RedisLeases implements LinkLeases {
     readonly ttlMs: number,
   ) {}
 
-  async sync(account: string, limit: number, held: readonly number[], grow: boolean): Promise<number[]> {
-    const slots = (await this.ctx.run(
+  async sync(
+    account: string,
+    limit: number,
+    held: readonly number[],
+    grow: boolean,
+  ): Promise<{ held: number[]; giveBack: boolean }> {
+    const [give, ...slots] = (await this.ctx.run(
       'lease',
       this.nodeId,
       account,
@@ -19,10 +24,11 @@ export class RedisLeases implements LinkLeases {
       grow ? '1' : '0',
       ...held.map(String),
     )) as number[];
-    return slots.map(Number);
+    return { held: slots.map(Number), giveBack: Number(give) === 1 };
   }
 
-  async release(account: string, slots: readonly number[]): Promise<void> {
-    if (slots.length > 0) await this.ctx.run('release', this.nodeId, account, ...slots.map(String));
+  async release(account: string, slots: readonly number[], leaving: boolean): Promise<void> {
+    if (slots.length > 0 || leaving)
+      await this.ctx.run('release', this.nodeId, account, leaving ? '1' : '0', ...slots.map(String));
   }
 }

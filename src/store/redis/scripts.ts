@@ -313,8 +313,10 @@ return clock
 /**
  * Link leases of account ARGV[3] for node ARGV[2]: renews the held slots ARGV[7..] (those still this
  * node's), and when ARGV[6] is '1' and the node holds fewer than its share (limit ARGV[4] over the live
- * nodes, rounded up) takes one free slot. Each lease lapses ARGV[5] ms after its last renewal. Returns
- * the slots held.
+ * nodes, rounded up) takes one free slot. Each lease lapses ARGV[5] ms after its last renewal. Returns 1
+ * when the node should give a slot back, then the slots it holds. It gives one back only when no slot is
+ * free and another node leasing the account wants it: holds less than its share while this one holds
+ * more, or (3 nodes, 4 slots: 2-2-0 becomes 2-1-1) less than the lower share while this one holds more.
  */
 const LEASE = `
 local p, me, acct, limit, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -322,6 +324,9 @@ local t = redis.call('TIME')
 local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', p .. 'nodes', clock + ttl, me)
 local live = redis.call('ZCOUNT', p .. 'nodes', clock, '+inf')
+local leasers = p .. 'leasers:' .. acct
+redis.call('ZADD', leasers, clock + ttl, me)
+redis.call('ZREMRANGEBYSCORE', leasers, '-inf', '(' .. clock)
 local held, asked = {}, {}
 for k = 7, #ARGV do
   local key = p .. 'lease:' .. acct .. ':' .. ARGV[k]
@@ -331,8 +336,9 @@ for k = 7, #ARGV do
     held[#held + 1] = tonumber(ARGV[k])
   end
 end
+local high, low = math.ceil(limit / live), math.floor(limit / live)
 -- A slot asked for but lost is not taken again in the same call: its link must close first.
-if ARGV[6] == '1' and #held < math.ceil(limit / live) then
+if ARGV[6] == '1' and #held < high then
   for slot = 0, limit - 1 do
     if not asked[slot] and redis.call('SET', p .. 'lease:' .. acct .. ':' .. slot, me, 'NX', 'PX', ttl) then
       held[#held + 1] = slot
@@ -340,15 +346,31 @@ if ARGV[6] == '1' and #held < math.ceil(limit / live) then
     end
   end
 end
+local give = 0
+if #held > low then
+  local holds, free = {}, 0
+  for slot = 0, limit - 1 do
+    local owner = redis.call('GET', p .. 'lease:' .. acct .. ':' .. slot)
+    if owner then holds[owner] = (holds[owner] or 0) + 1 else free = free + 1 end
+  end
+  local wanted = #held > high and high or low
+  if free == 0 then
+    for _, node in ipairs(redis.call('ZRANGE', leasers, 0, -1)) do
+      if node ~= me and (holds[node] or 0) < wanted then give = 1 end
+    end
+  end
+end
+table.insert(held, 1, give)
 return held
 `;
 
-/** Gives back the slots ARGV[4..] of account ARGV[3] that node ARGV[2] holds. */
+/** Gives back the slots ARGV[5..] of account ARGV[3] that node ARGV[2] holds; ARGV[4] '1': it stops leasing. */
 const RELEASE = `
-for k = 4, #ARGV do
+for k = 5, #ARGV do
   local key = ARGV[1] .. 'lease:' .. ARGV[3] .. ':' .. ARGV[k]
   if redis.call('GET', key) == ARGV[2] then redis.call('DEL', key) end
 end
+if ARGV[4] == '1' then redis.call('ZREM', ARGV[1] .. 'leasers:' .. ARGV[3], ARGV[2]) end
 return 1
 `;
 
