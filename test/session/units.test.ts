@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, TokenBucket, Window } from '../../src/session/index.js';
+import {
+  backoffDelay,
+  pollAfterTraffic,
+  setBusyPollWindow,
+  TokenBucket,
+  Window,
+} from '../../src/session/index.js';
 import { SequenceIds } from '../../src/session/sequence.js';
 import { sleep } from '../../src/session/sleep.js';
 
@@ -192,5 +198,26 @@ describe('sleep', () => {
     await Promise.resolve();
     expect(cancelled).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('busy polling after traffic', () => {
+  const spinning = () => process.getActiveResourcesInfo().includes('Immediate');
+  afterEach(() => setBusyPollWindow(0));
+
+  it('is off by default: traffic leaves the event loop free to block', async () => {
+    await new Promise((r) => setImmediate(r));
+    pollAfterTraffic();
+    expect(spinning()).toBe(false);
+  });
+
+  it('with a window, keeps the loop turning until the window after the last packet has passed', async () => {
+    setBusyPollWindow(20);
+    pollAfterTraffic();
+    expect(spinning()).toBe(true);
+    await sleep(10).done;
+    expect(spinning()).toBe(true);
+    await sleep(40).done;
+    expect(spinning()).toBe(false);
   });
 });
