@@ -114,7 +114,7 @@ describe('Redis purge', () => {
     // 4 messages, 2 MO, 1 part, 1 push, 2 webhooks, 1 orphan.
     expect(await store.purge(BEFORE, 1000)).toBe(11);
     const left = (await storeKeys()).filter(
-      (k) => !/^(seq|stats|accounts|nodes|wh:seq|purge|qp:.*|q:.*|mocons:.*)$/s.test(k),
+      (k) => !/^(seq|stats|accounts|nodes|wh:seq|purge|whendfill|qp:.*|q:.*|mocons:.*)$/s.test(k),
     );
     expect(left).toEqual([]);
     // What remains of a consumed long-MO part lapses by itself.
@@ -154,5 +154,32 @@ describe('Redis purge', () => {
     // A new cycle starts from the oldest again.
     expect(await store.purge(BEFORE, 1)).toBe(0);
     expect(await redis.hgetall(`{${current}}:purge`)).toEqual({ kind: '1', at: '4' });
+  });
+
+  it('webhooks finished by a version without the whend index are indexed once, at open, and then purged', async () => {
+    for (const event of ['old-delivered', 'old-dead', 'old-pending'])
+      await store.enqueueWebhook(event, HOOK, event, T0);
+    const jobs = new Map((await store.claimWebhooks(T0, 10, 30_000)).map((j) => [j.body, j.id]));
+    await store.webhookDelivered(jobs.get('old-delivered')!, T0 + 1);
+    await store.webhookFailed(jobs.get('old-dead')!, null, 'HTTP 410');
+    await store.webhookFailed(jobs.get('old-pending')!, T0 + HOUR, 'HTTP 503');
+    // What such a version left: no whend entries, no event key in the hashes, no backfill done.
+    const key = (name: string) => `{${current}}:${name}`;
+    await redis.del(key('whend'), key('whendfill'));
+    for (const id of jobs.values()) await redis.hdel(key(`wh:${id}`), 'k');
+    expect(await store.purge(BEFORE, 10)).toBe(0);
+
+    await store.close();
+    store = await RedisStore.open(REDIS_URL, { prefix: current, nodeId: `purge-${n}` });
+    expect(await redis.zrange(key('whend'), '0', '-1')).toEqual(
+      [jobs.get('old-delivered'), jobs.get('old-dead')].map((id) => String(id).padStart(15, '0')).sort(),
+    );
+    expect(await redis.hget(key(`wh:${jobs.get('old-dead')}`), 'k')).toBe('old-dead');
+    expect(await redis.hget(key('whendfill'), 'done')).toBe('1');
+
+    expect(await store.purge(BEFORE, 10)).toBe(2);
+    expect(await redis.hkeys(key('whkeys'))).toEqual(['old-pending']);
+    expect(await redis.exists(key(`wh:${jobs.get('old-delivered')}`))).toBe(0);
+    expect(await store.webhookState('old-pending')).toMatchObject({ status: 'pending' });
   });
 });

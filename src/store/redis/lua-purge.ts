@@ -176,3 +176,34 @@ end
 redis.call('HSET', state, 'kind', k, 'at', at)
 return deleted
 `;
+
+/**
+ * Once per store, at open: gives retention the webhooks that a version without `whend` finished (they are
+ * in no index, so no purge would find them): walks `whkeys` (event key → id), ARGV[2] entries a call, adds
+ * each delivered or dead webhook to `whend` and gives its hash the key `k` that purge needs. Progress is
+ * in `whendfill` (`cursor`, then `done`). Returns 1 while there is more to walk.
+ */
+export const WHEND_BACKFILL = `
+local p, count = ARGV[1], ARGV[2]
+local state = p .. 'whendfill'
+if redis.call('HGET', state, 'done') == '1' then return 0 end
+local scan = redis.call('HSCAN', p .. 'whkeys', redis.call('HGET', state, 'cursor') or '0', 'COUNT', count)
+local entries = scan[2]
+for i = 1, #entries, 2 do
+  local key, id = entries[i], entries[i + 1]
+  local hash = p .. 'wh:' .. id
+  local f = redis.call('HMGET', hash, 'k', 'st', 'ca')
+  if f[3] then
+    if not f[1] then redis.call('HSET', hash, 'k', key) end
+    if f[2] == 'delivered' or f[2] == 'dead' then
+      redis.call('ZADD', p .. 'whend', 'NX', f[3], string.format('%015d', tonumber(id)))
+    end
+  end
+end
+if scan[1] == '0' then
+  redis.call('HSET', state, 'done', '1', 'cursor', '0')
+  return 0
+end
+redis.call('HSET', state, 'cursor', scan[1])
+return 1
+`;

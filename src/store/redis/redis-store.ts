@@ -111,6 +111,8 @@ export class RedisStore implements Store {
     });
     const store = new RedisStore(redis, intake, options);
     await store.beat();
+    // Webhooks finished by a version without the `whend` index (see WHEND_BACKFILL): once per store.
+    for (let more = true; more; ) more = Number(await store.ctx.run('whendBackfill', 1000)) === 1;
     store.heartbeat = setInterval(() => store.beat().catch(() => undefined), store.nodeTtlMs / 3);
     store.heartbeat.unref();
     return store;

@@ -1,5 +1,5 @@
 import { REPORTED, SUBMITTED } from './lua-outcomes.js';
-import { PURGE } from './lua-purge.js';
+import { PURGE, WHEND_BACKFILL } from './lua-purge.js';
 import { WEBHOOK_LUA } from './lua-webhook.js';
 
 /*
@@ -390,6 +390,7 @@ export const SCRIPTS = {
   lease: LEASE,
   release: RELEASE,
   purge: PURGE,
+  whendBackfill: WHEND_BACKFILL,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
