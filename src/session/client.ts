@@ -87,8 +87,9 @@ export class CmppClient extends EventEmitter {
   private reconnectAttempt = 0;
   private negotiated?: CmppVersion;
   private opening?: Promise<void>;
-  /** A stop() in progress. */
+  /** A stop() in progress, and its wait for the SUBMITs on the wire (a later stop() or close() cuts it). */
   private stopping?: Promise<void>;
+  private drain?: { cancel(): void };
 
   constructor(options: CmppClientOptions) {
     super();
@@ -176,16 +177,21 @@ export class CmppClient extends EventEmitter {
   async close(): Promise<void> {
     if (this.currentState === 'closed') return;
     this.setState('closed', 'closed by the application');
+    this.drain?.cancel();
     await this.shutdown(new CmppClosedError(), 0);
   }
 
   /**
    * Like close(), but the client can start() again afterwards (state `idle`): takes no new request, lets
    * the SUBMITs on the wire be answered for up to `drainMs` (so that none is sent twice), then TERMINATEs.
-   * Requests still waiting for the window or the link fail with a retriable CmppLinkClosedError.
+   * Requests still waiting for the window or the link fail with a retriable CmppLinkClosedError. A stop()
+   * while one drains shares it, ending the drain at once when its own `drainMs` is 0.
    */
   stop(drainMs = 0): Promise<void> {
-    if (this.stopping) return this.stopping;
+    if (this.stopping) {
+      if (drainMs === 0) this.drain?.cancel();
+      return this.stopping;
+    }
     if (this.stopped) return Promise.resolve();
     this.setState('idle', 'stopped by the application');
     const stopping = this.shutdown(new CmppLinkClosedError('stopped by the application'), drainMs);
@@ -206,9 +212,11 @@ export class CmppClient extends EventEmitter {
     for (const w of this.upWaiters.splice(0)) w.reject(reason);
     await this.opening?.catch(() => undefined);
     if (drainMs > 0) {
-      const timeout = sleep(drainMs);
-      await Promise.race([this.window.whenEmpty(), timeout.done]);
-      timeout.cancel();
+      const drain = sleep(drainMs);
+      this.drain = drain;
+      await Promise.race([this.window.whenEmpty(), drain.done]);
+      drain.cancel();
+      this.drain = undefined;
     }
     const link = this.link;
     if (link?.isOpen) {

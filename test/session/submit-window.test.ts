@@ -329,4 +329,21 @@ describe('stop(): a link handed over to another node', () => {
     expect(!settled.ok && (settled.error as CmppSessionError).retriable).toBe(true);
     expect(client.state).toBe('idle');
   });
+
+  it('a stop() without drain during a drain (the lease was lost meanwhile) ends it at once', async () => {
+    const handler = heldHandler();
+    const { server, port } = await h.server({ handlers: { submit: (s, p) => handler.submit(s, p) } });
+    const client = h.client(port, { window: 4 });
+    await client.connect();
+    const outcome = settle(client.submit(submitFields(1)));
+    await waitFor(() => handler.count === 1, 2000, 'a SUBMIT on the wire');
+    const draining = client.stop(10_000);
+    await delay(50);
+    const started = Date.now();
+    await client.stop();
+    await draining;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await outcome).ok).toBe(false);
+    await waitFor(() => server.sessions.size === 0, 2000, 'the session to end');
+  });
 });
