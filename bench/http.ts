@@ -6,6 +6,7 @@
  *   npm run bench:http                            one node, SQLite, embedded simulator (demo mode)
  *   npm run bench:http -- --store redis           one node on Redis (REDIS_URL), embedded simulator
  *   npm run bench:http -- --store redis --nodes 2 two nodes on one Redis and one simulator process
+ *   npm run bench:http -- --only single|batch     one phase only
  *
  * Targets: ≥ 15,000 msgs/s with single POSTs on SQLite (issue #5), ≥ 8,000 on Redis (issue #7), ≥ 60,000
  * msgs/s with batches.
@@ -24,12 +25,18 @@ import { simulatorSubmits, startGateway } from './gateway-process.js';
 import { cpuMeter } from './proc-cpu.js';
 
 const { values: args } = parseArgs({
-  options: { store: { type: 'string', default: 'sqlite' }, nodes: { type: 'string', default: '1' } },
+  options: {
+    store: { type: 'string', default: 'sqlite' },
+    nodes: { type: 'string', default: '1' },
+    only: { type: 'string' },
+  },
 });
 const backend = args.store;
 const nodeCount = Number(args.nodes);
 if (backend !== 'sqlite' && backend !== 'redis') throw new Error('--store must be sqlite or redis');
 if (nodeCount > 1 && backend !== 'redis') throw new Error('--nodes above 1 needs --store redis');
+if (args.only !== undefined && args.only !== 'single' && args.only !== 'batch')
+  throw new Error('--only must be single or batch');
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batchSize = 1000;
@@ -172,9 +179,12 @@ console.log(`store ${backend}, ${nodeCount} node(s), ${seconds} s per phase`);
 const run = nodeCount > 1 ? await startCluster(nodeCount) : await startOne();
 try {
   const one = { to: '13800138000', text: '您的验证码是 123456，五分钟内有效。' };
-  await phase('single POST', run, JSON.stringify(one), Number(process.env.BENCH_CONNECTIONS ?? 64), 1);
-  const batch = JSON.stringify({ messages: Array.from({ length: batchSize }, () => one) });
-  await phase(`batch ×${batchSize}`, run, batch, 4 * run.urls.length, batchSize);
+  if (args.only !== 'batch')
+    await phase('single POST', run, JSON.stringify(one), Number(process.env.BENCH_CONNECTIONS ?? 64), 1);
+  if (args.only !== 'single') {
+    const batch = JSON.stringify({ messages: Array.from({ length: batchSize }, () => one) });
+    await phase(`batch ×${batchSize}`, run, batch, 4 * run.urls.length, batchSize);
+  }
 } finally {
   await run.stop();
   rmSync(dir, { recursive: true, force: true });

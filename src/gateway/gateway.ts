@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DeliverFields, Pdu } from '../cmpp/index.js';
 import { CmppClient } from '../session/index.js';
+import { MAX_COMMIT_WEIGHT } from '../store/limits.js';
 import type {
   FinalHook,
   MessageFilter,
@@ -60,9 +61,13 @@ export class Gateway implements PushGateway {
   private sweeper?: NodeJS.Timeout;
   /** The store, telling the telemetry about every write. */
   readonly store: Store;
-  /** The messages of the API requests handled in one turn are stored together (one insert). */
+  /**
+   * The messages of the API requests handled in one turn are stored together (one insert), up to
+   * MAX_COMMIT_WEIGHT per insert, so that bulk requests do not hold the links' outcomes in long commits.
+   */
   private readonly intake = new TurnBatch<NewMessage, { message: MessageView; created: boolean }>(
     (messages) => this.store.insertMessages(messages),
+    MAX_COMMIT_WEIGHT,
   );
   /** Deletes records older than `retentionDays`. */
   readonly retention: RetentionSweeper;

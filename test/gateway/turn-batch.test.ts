@@ -13,6 +13,26 @@ describe('TurnBatch', () => {
     expect(runs).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('a call that would take a run past maxItems starts a new run; one call is never split', async () => {
+    const runs: number[][] = [];
+    const batch = new TurnBatch<number, number>(async (items) => {
+      runs.push(items);
+      return items.map((n) => n * 10);
+    }, 3);
+    const results = await Promise.all([
+      batch.add([1, 2]),
+      batch.add([3, 4]),
+      batch.add([5]),
+      batch.add([6, 7, 8, 9]),
+    ]);
+    expect(runs).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
+    expect(results).toEqual([[10, 20], [30, 40], [50], [60, 70, 80, 90]]);
+  });
+
   it('a run that answers one result per item gives each caller the results of its own items', async () => {
     const batch = new TurnBatch<number, string>(async (items) => items.map((n) => `#${n}`));
     const [a, b, c] = await Promise.all([batch.add([1, 2]), batch.add([]), batch.add([3])]);

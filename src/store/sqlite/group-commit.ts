@@ -1,9 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { MAX_COMMIT_WEIGHT } from '../limits.js';
 import type { WalSync } from './wal-sync.js';
 
 interface Queued {
   work: () => unknown;
   durable: boolean;
+  weight: number;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -20,7 +22,8 @@ const MAX_WAITING = 512;
  * batch is rolled back and replayed with a savepoint per write (writes only touch the database, so a
  * replay is safe; savepoints on every batch cost a fifth of the dispatcher's time). A durable write's
  * promise resolves only once its commit is on disk (WalSync); a non-durable one (claims, leases: losing
- * them in a crash changes nothing) at commit.
+ * them in a crash changes nothing) at commit. A write weighs what it inserts (default 1); past
+ * MAX_COMMIT_WEIGHT, heavy writes wait for the next commit while light ones still join this one.
  */
 export class GroupCommit {
   private queue: Queued[] = [];
@@ -46,9 +49,9 @@ export class GroupCommit {
     )();
   }
 
-  run<T>(work: () => T, durable = true): Promise<T> {
+  run<T>(work: () => T, durable = true, weight = 1): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, durable, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, durable, weight, resolve: resolve as (v: unknown) => void, reject });
       if (!durable) this.urgent = true;
       this.schedule();
     });
@@ -70,9 +73,24 @@ export class GroupCommit {
     setImmediate(() => this.flush());
   }
 
+  /** The writes of the next transaction: in queue order, heavy ones past the weight limit left queued. */
+  private take(): Queued[] {
+    let weight = 0;
+    const batch: Queued[] = [];
+    const rest: Queued[] = [];
+    for (const item of this.queue) {
+      if (item.weight > 1 && weight > 0 && weight + item.weight > MAX_COMMIT_WEIGHT) rest.push(item);
+      else {
+        batch.push(item);
+        weight += item.weight;
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+
   private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
+    const batch = this.take();
     this.scheduled = false;
     this.urgent = false;
     let outcomes: { ok: boolean; value: unknown }[];
@@ -83,6 +101,7 @@ export class GroupCommit {
         outcomes = this.isolated(batch);
       } catch (err) {
         for (const item of batch) item.reject(err);
+        this.schedule();
         return;
       }
     }
@@ -93,7 +112,10 @@ export class GroupCommit {
     batch.forEach((item, i) => {
       if (!item.durable) settle(item, i);
     });
-    if (!batch.some((item) => item.durable)) return;
+    if (!batch.some((item) => item.durable)) {
+      this.schedule();
+      return;
+    }
     this.wal.sync().then(
       () => {
         for (const [i, item] of batch.entries()) if (item.durable) settle(item, i);
@@ -102,5 +124,6 @@ export class GroupCommit {
         for (const item of batch) if (item.durable) item.reject(err);
       },
     );
+    this.schedule();
   }
 }

@@ -249,12 +249,12 @@ export class SqliteStore implements Store {
   }
 
   /** A write in the next group commit, with the counters it changes. */
-  private write<T>(work: () => T, durable = true): Promise<T> {
-    return this.commit.run(() => this.counts.around(work), durable);
+  private write<T>(work: () => T, durable = true, weight = 1): Promise<T> {
+    return this.commit.run(() => this.counts.around(work), durable, weight);
   }
 
   insertMessages(messages: NewMessage[]): Promise<{ message: MessageView; created: boolean }[]> {
-    return this.write(() => this.insertAll(messages));
+    return this.write(() => this.insertAll(messages), true, messages.length);
   }
 
   private insertAll(messages: NewMessage[]): { message: MessageView; created: boolean }[] {
@@ -294,23 +294,27 @@ export class SqliteStore implements Store {
   }
 
   insertPush(push: NewPush, messages: NewMessage[]): Promise<boolean> {
-    return this.write(() => {
-      const stored = this.q.insertPush.run(
-        push.pushId,
-        push.account,
-        push.contentType,
-        push.notifyTo,
-        push.deliverBefore,
-        push.deliverAfter,
-        push.createdAt,
-        JSON.stringify(push.addresses),
-        push.sourceReference ?? null,
-      );
-      if (stored.changes === 0) return false;
-      this.counts.change('pushes', 1);
-      this.insertAll(messages);
-      return true;
-    });
+    return this.write(
+      () => {
+        const stored = this.q.insertPush.run(
+          push.pushId,
+          push.account,
+          push.contentType,
+          push.notifyTo,
+          push.deliverBefore,
+          push.deliverAfter,
+          push.createdAt,
+          JSON.stringify(push.addresses),
+          push.sourceReference ?? null,
+        );
+        if (stored.changes === 0) return false;
+        this.counts.change('pushes', 1);
+        this.insertAll(messages);
+        return true;
+      },
+      true,
+      messages.length,
+    );
   }
 
   async getPush(pushId: string): Promise<PushView | undefined> {
