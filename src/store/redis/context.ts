@@ -38,11 +38,6 @@ export class RedisContext {
     return this.fn(name)(this.keys.stats, this.keys.p, ...args);
   }
 
-  /** Like run, with bulk replies as Buffers (binary segment contents). */
-  runBuffer(name: ScriptName, ...args: (Arg | Arg[])[]): Promise<unknown> {
-    return this.fn(`${name}Buffer`)(this.keys.stats, this.keys.p, ...args);
-  }
-
   /** Runs a script on the intake connection. */
   runIntake(name: ScriptName, ...args: (Arg | Arg[])[]): Promise<unknown> {
     return this.fn(name, this.intake)(this.keys.stats, this.keys.p, ...args);

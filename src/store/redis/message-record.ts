@@ -12,7 +12,8 @@ import type { Tx } from './tx.js';
 
 /*
  * A message is one HASH: its fields under short names, and each segment's fields as `<index>.<name>`
- * (st status, mid Msg_Id, res Result, stat, sub submittedAt, rep reportedAt, att attempts, c content,
+ * (st status, mid Msg_Id, res Result, stat, sub submittedAt, rep reportedAt, att attempts, cb content in
+ * base64 (binary arguments would make every argument of an insert a Buffer: twice the client CPU),
  * u TP_udhi, e the id of its stream entry while it has one). `v` is bumped by every change (see Tx).
  */
 
@@ -74,11 +75,16 @@ export function messagePairs(m: NewMessage): (string | Buffer)[] {
       '0',
       `${i}.u`,
       String(s.tpUdhi),
-      `${i}.c`,
-      Buffer.from(s.content),
+      `${i}.cb`,
+      Buffer.from(s.content).toString('base64'),
     );
   });
   return pairs;
+}
+
+/** A segment's content as the claim script answers it: 'b' and base64, or 'h' and hex (older records). */
+export function segmentContent(claimed: string): Buffer {
+  return Buffer.from(claimed.slice(1), claimed[0] === 'b' ? 'base64' : 'hex');
 }
 
 export function segmentView(h: Hash, i: number): SegmentView {

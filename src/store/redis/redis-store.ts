@@ -29,7 +29,7 @@ import type {
 import { RedisContext } from './context.js';
 import { GROUP, keyPrefix, SEP } from './keys.js';
 import { RedisLeases } from './leases.js';
-import { type MessageRecord, messagePairs, viewOf } from './message-record.js';
+import { type MessageRecord, messagePairs, segmentContent, viewOf } from './message-record.js';
 import { RedisMo } from './mo.js';
 import { RedisOutbox } from './outbox.js';
 import type { Tx } from './tx.js';
@@ -228,7 +228,7 @@ export class RedisStore implements Store {
     const last = this.lastTakeover.get(account) ?? 0;
     const takeover = Date.now() - last >= Math.min(1000, this.claimIdleMs / 2);
     if (takeover) this.lastTakeover.set(account, Date.now());
-    const raw = (await this.ctx.runBuffer(
+    const raw = (await this.ctx.run(
       'claim',
       this.nodeId,
       account,
@@ -236,7 +236,7 @@ export class RedisStore implements Store {
       now,
       takeover ? '1' : '0',
       this.claimIdleMs,
-    )) as (Buffer | number)[];
+    )) as (string | number)[];
     const s = (k: number) => String(raw[k]);
     const jobs: SegmentJob[] = [];
     for (let k = 0; k < raw.length; k += 12) {
@@ -251,7 +251,7 @@ export class RedisStore implements Store {
         tpUdhi: Number(s(k + 5)),
         pkTotal: Number(s(k + 6)),
         pkNumber: index + 1,
-        content: raw[k + 11] as Buffer,
+        content: segmentContent(s(k + 11)),
         report: s(k + 7) === '1',
         priority: Number(s(k + 8)),
         validUntil: s(k + 9) === '' ? null : Number(s(k + 9)),

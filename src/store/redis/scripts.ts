@@ -114,7 +114,7 @@ local function take(q, entry, fields, wanted)
   local id, idx = string.match(fields[2], '^(.+)|(%d+)$')
   local key = p .. 'm:' .. id
   local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'vu', 'st', 'to', 'src', 'fmt', idx .. '.u',
-    'n', 'rep', 'pr', idx .. '.c')
+    'n', 'rep', 'pr', idx .. '.cb', idx .. '.c')
   if f[1] ~= wanted or f[2] ~= entry then drop(q, entry); return end
   if f[3] and tonumber(f[3]) <= now then
     drop(q, entry)
@@ -136,7 +136,9 @@ local function take(q, entry, fields, wanted)
   jobs = jobs + 1
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5], out[o + 6] = id, idx, f[5], f[6], f[7], f[8]
-  out[o + 7], out[o + 8], out[o + 9], out[o + 10], out[o + 11], out[o + 12] = f[9], f[10], f[11], f[3] or '', att, f[12]
+  -- The content: base64 ('b'), or hex ('h') from a record written before contents were kept in base64.
+  local content = f[12] and 'b' .. f[12] or 'h' .. (f[13] or ''):gsub('.', function(c) return string.format('%02x', c:byte()) end)
+  out[o + 7], out[o + 8], out[o + 9], out[o + 10], out[o + 11], out[o + 12] = f[9], f[10], f[11], f[3] or '', att, content
 end
 
 local prios = redis.call('ZREVRANGE', p .. 'qp:' .. acct, 0, -1)
