@@ -26,8 +26,8 @@ const str = (v: string | undefined): string | null => (v === undefined ? null : 
 export const queueMember = (id: string, index: number) => `${id}|${index}`;
 
 /** The HSET pairs of a new message. */
-export function messagePairs(m: NewMessage): (string | Buffer)[] {
-  const pairs: (string | Buffer)[] = [
+export function messagePairs(m: NewMessage): string[] {
+  const pairs: string[] = [
     'id',
     m.id,
     'a',

@@ -140,10 +140,10 @@ export class RedisStore implements Store {
     return reply !== 0;
   }
 
-  private insertArgs(messages: NewMessage[]): (string | Buffer)[] {
-    return messages.flatMap((m) => {
+  private insertArgs(messages: NewMessage[]): string[] {
+    return messages.map((m) => {
       const pairs = messagePairs(m);
-      return [
+      return JSON.stringify([
         m.id,
         m.account,
         m.clientRef === undefined ? '' : `${m.account}${SEP}${m.clientRef}${SEP}${m.to}`,
@@ -153,7 +153,7 @@ export class RedisStore implements Store {
         String(m.segments.length),
         String(pairs.length / 2),
         ...pairs,
-      ];
+      ]);
     });
   }
 
