@@ -89,10 +89,16 @@ export class GroupCommit {
     return batch;
   }
 
+  /** Commits the next batch, then schedules what it left queued (after this commit's sync has started). */
   private flush(): void {
     const batch = this.take();
     this.scheduled = false;
     this.urgent = false;
+    this.commitBatch(batch);
+    this.schedule();
+  }
+
+  private commitBatch(batch: Queued[]): void {
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       outcomes = this.db.transaction(() => batch.map((item) => ({ ok: true, value: item.work() })))();
@@ -101,7 +107,6 @@ export class GroupCommit {
         outcomes = this.isolated(batch);
       } catch (err) {
         for (const item of batch) item.reject(err);
-        this.schedule();
         return;
       }
     }
@@ -112,10 +117,7 @@ export class GroupCommit {
     batch.forEach((item, i) => {
       if (!item.durable) settle(item, i);
     });
-    if (!batch.some((item) => item.durable)) {
-      this.schedule();
-      return;
-    }
+    if (!batch.some((item) => item.durable)) return;
     this.wal.sync().then(
       () => {
         for (const [i, item] of batch.entries()) if (item.durable) settle(item, i);
@@ -124,6 +126,5 @@ export class GroupCommit {
         for (const item of batch) if (item.durable) item.reject(err);
       },
     );
-    this.schedule();
   }
 }
