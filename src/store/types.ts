@@ -254,8 +254,8 @@ export interface LinkLeases {
   readonly ttlMs: number;
   /**
    * Renews the slots this node holds and returns those still its own; with `grow`, also takes one free
-   * slot when the node holds fewer than its share (the limit over the nodes leasing the account, rounded
-   * up). `giveBack`: this node should give one slot back, for another node holding fewer than its share
+   * slot when the node holds fewer than its share (the limit over the live nodes, rounded up).
+   * `giveBack`: this node should give one slot back, for another node holding fewer than its share
    * (never while a slot is free).
    */
   sync(
