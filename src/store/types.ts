@@ -253,8 +253,9 @@ export interface StoreStats {
 export interface LinkLeases {
   readonly ttlMs: number;
   /**
-   * Renews the slots this node holds and returns those still its own; with `grow`, also takes one free
-   * slot when the node holds fewer than its share (the limit over the live nodes, rounded up).
+   * Renews the slots this node holds and returns those still its own; with `grow`, also takes free slots
+   * when the node holds fewer than its share (the limit over the live nodes, rounded up): up to the share
+   * rounded down at once (a lone node gets every slot in one call), else one.
    * `giveBack`: this node should give one slot back, for another node holding fewer than its share
    * (never while a slot is free).
    */

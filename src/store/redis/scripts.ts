@@ -314,7 +314,8 @@ return clock
 /**
  * Link leases of account ARGV[3] for node ARGV[2]: renews the held slots ARGV[7..] (those still this
  * node's), and when ARGV[6] is '1' and the node holds fewer than its share (limit ARGV[4] over the live
- * nodes, rounded up) takes one free slot. Each lease lapses ARGV[5] ms after its last renewal. Returns 1
+ * nodes, rounded up) takes free slots: up to the share rounded down at once, else one. Each lease lapses
+ * ARGV[5] ms after its last renewal. Returns 1
  * when the node should give a slot back, then the slots it holds. It gives one back only when no slot is
  * free and another node leasing the account wants it: holds less than its share while this one holds
  * more, or (3 nodes, 4 slots: 2-2-0 becomes 2-1-1) less than the lower share while this one holds more.
@@ -338,12 +339,15 @@ for k = 7, #ARGV do
   end
 end
 local high, low = math.ceil(limit / live), math.floor(limit / live)
--- A slot asked for but lost is not taken again in the same call: its link must close first.
+-- Free slots up to the lower share (what every live node is owed) at once, then one more per round up to
+-- the higher share, so that nodes starting together share out. A slot asked for but lost is not taken
+-- again in the same call: its link must close first.
 if ARGV[6] == '1' and #held < high then
+  local want = math.max(low, #held + 1)
   for slot = 0, limit - 1 do
+    if #held >= want then break end
     if not asked[slot] and redis.call('SET', p .. 'lease:' .. acct .. ':' .. slot, me, 'NX', 'PX', ttl) then
       held[#held + 1] = slot
-      break
     end
   end
 end
