@@ -24,11 +24,12 @@ const DRAIN_MS = 5000;
  * Opens each account's links only under a lease, so that all nodes together never open more than the
  * account's `links` (the ISMG's limit). Leases are renewed every third of their TTL; on each renewal a node
  * holding fewer than its share takes free slots (the share every live node is owed at once, the rest one
- * per round, so that nodes starting together share out). A node holding more than its share while another holds less (a node started later) gives one
- * slot back per round: its link stops taking SUBMITs, lets those on the wire be answered, TERMINATEs, and
- * only then is the lease released. A slot whose lease was lost (this node was unreachable longer than the
- * TTL and another may hold it now) has its link stopped at once. A stopped link is idle again, ready for
- * a later slot. Without leases (one node) every link opens at once.
+ * per round, so that nodes starting together share out). A node holding more than its share while another
+ * holds less (a node started later) gives one slot back per round: its link stops taking SUBMITs, lets
+ * those on the wire be answered, TERMINATEs, and only then is the lease released. A slot whose lease was
+ * lost (this node was unreachable longer than the TTL and another may hold it now) has its link stopped
+ * at once. A stopped link is idle again, ready for a later slot. Without leases (one node) every link
+ * opens at once.
  */
 export class LinkLeaseKeeper {
   private readonly accounts: AccountLinks[] = [];

@@ -315,10 +315,10 @@ return clock
  * Link leases of account ARGV[3] for node ARGV[2]: renews the held slots ARGV[7..] (those still this
  * node's), and when ARGV[6] is '1' and the node holds fewer than its share (limit ARGV[4] over the live
  * nodes, rounded up) takes free slots: up to the share rounded down at once, else one. Each lease lapses
- * ARGV[5] ms after its last renewal. Returns 1
- * when the node should give a slot back, then the slots it holds. It gives one back only when no slot is
- * free and another node leasing the account wants it: holds less than its share while this one holds
- * more, or (3 nodes, 4 slots: 2-2-0 becomes 2-1-1) less than the lower share while this one holds more.
+ * ARGV[5] ms after its last renewal. Returns 1 when the node should give a slot back, then the slots it
+ * holds. It gives one back only when no slot is free and another node leasing the account wants it: holds
+ * less than its share while this one holds more, or (3 nodes, 4 slots: 2-2-0 becomes 2-1-1) less than the
+ * lower share while this one holds more.
  */
 const LEASE = `
 local p, me, acct, limit, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
