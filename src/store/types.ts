@@ -282,7 +282,10 @@ export interface Store {
   /** Cancels a message none of whose segments has been sent. */
   cancelMessage(id: string, at: number): Promise<'cancelled' | 'not_found' | 'too_late'>;
 
-  /** Takes up to `limit` due segments of an account (priority first, then age) and marks them submitting. */
+  /**
+   * Takes up to `limit` due segments of an account and marks them submitting: higher priority first, then
+   * in the order they became due (a message sent now is due when stored, a scheduled one at its sendAt).
+   */
   claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]>;
   /** Puts claimed segments back in the queue (the link failed before an answer). */
   requeueSegments(keys: { messageId: string; index: number }[]): Promise<void>;

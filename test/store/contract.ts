@@ -419,11 +419,12 @@ export function describeStoreContract(
         expect(jobs.map((j) => j.messageId)).toEqual([later.id]);
       });
 
-      it('higher priority first, then oldest first', async () => {
+      it('higher priority first, then in the order they became due', async () => {
         const low = await insert({ priority: 0, createdAt: T0 - 3_000 });
         const mid = await insert({ priority: 5, createdAt: T0 - 2_500 });
-        const highNew = await insert({ priority: 9, createdAt: T0 - 1_000 });
         const highOld = await insert({ priority: 9, createdAt: T0 - 2_000 });
+        const highNew = await insert({ priority: 9, createdAt: T0 - 1_000 });
+        // The oldest, but due only at its sendAt: after mid.
         const scheduled = await insert({ priority: 5, createdAt: T0 - 5_000, sendAt: T0 - 500 });
         const jobs = await store.claimSegments(ACCT_A, 10, T0);
         expect(jobs.map((j) => j.messageId)).toEqual([highOld.id, highNew.id, mid.id, scheduled.id, low.id]);

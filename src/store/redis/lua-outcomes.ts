@@ -5,6 +5,7 @@
  */
 
 import { FINAL_STATES, SEVERITY } from '../status.js';
+import { COUNTS_LUA } from './lua-counts.js';
 
 /** status.ts's tables as Lua table constructors. */
 const FINAL_LUA = [...FINAL_STATES].map((st) => `${st} = true`).join(', ');
@@ -14,6 +15,7 @@ const SEVERITY_LUA = Object.entries(SEVERITY)
 
 /** Lua: a message's state from its segments' states, as status.ts `deriveStatus` computes it. */
 const DERIVE_LUA = `
+${COUNTS_LUA}
 local FINAL = { ${FINAL_LUA} }
 local SEVERITY = { ${SEVERITY_LUA} }
 local function is_final(st, report) return FINAL[st] == true or (not report and st == 'submitted') end
@@ -43,6 +45,12 @@ local function states(key, n)
   sts[n + 1] = nil
   return sts, was
 end
+-- states(), where a first read already gave segment idx's state and the message's: a message of one
+-- segment needs no second read.
+local function states_after(key, n, seg_st, msg_st)
+  if n == 1 then return { seg_st }, msg_st end
+  return states(key, n)
+end
 -- The message's state once segment idx (0-based) is in state st.
 local function derive_with(sts, idx, st, report)
   local old = sts[idx + 1]
@@ -51,17 +59,20 @@ local function derive_with(sts, idx, st, report)
   sts[idx + 1] = old
   return now
 end
--- Moves segment idx to state st and the message from state was to now (derive_with's answer).
-local function move_segment(p, id, key, sts, was, idx, st, now, at)
-  if sts[idx + 1] == 'queued' then redis.call('HINCRBY', p .. 'stats', 'qs', -1) end
-  redis.call('HSET', key, idx .. '.st', st)
-  redis.call('HINCRBY', key, 'v', 1)
+-- Moves segment idx to state st and the message from state was to now (derive_with's answer), in one
+-- HSET with the segment's other changes (fields: name, value, ...). v: the record's version before;
+-- expiring: the message is in the expiry index (it has a validUntil).
+local function move_segment(p, id, key, sts, was, idx, st, now, at, fields, v, expiring)
+  if sts[idx + 1] == 'queued' then count('qs', -1) end
+  local n = #fields
+  fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = idx .. '.st', st, 'v', (tonumber(v) or 0) + 1
   if now ~= was then
-    redis.call('HSET', key, 'st', now, 'ua', at)
-    redis.call('HINCRBY', p .. 'stats', 'st:' .. was, -1)
-    redis.call('HINCRBY', p .. 'stats', 'st:' .. now, 1)
-    if now ~= 'queued' and now ~= 'submitting' then redis.call('ZREM', p .. 'exp', id) end
+    fields[n + 5], fields[n + 6], fields[n + 7], fields[n + 8] = 'st', now, 'ua', at
+    count('st:' .. was, -1)
+    count('st:' .. now, 1)
+    if expiring and now ~= 'queued' and now ~= 'submitting' then redis.call('ZREM', p .. 'exp', id) end
   end
+  redis.call('HSET', key, unpack(fields))
 end
 -- A message made final, in a script's reply: id, account, state.
 local function add_final(finals, id, account, st)
@@ -83,15 +94,17 @@ export const SUBMITTED = `
 ${DERIVE_LUA}
 local p, wait, quiet = ARGV[1], ARGV[2], ARGV[3] == '1'
 local left, finals, held = {}, {}, {}
+-- Reports waiting for their SUBMIT_RESP are rare: without any, no outcome needs looking up.
+local orphans = redis.call('EXISTS', p .. 'orph') == 1
 local k = 0
 for j = 4, #ARGV, 4 do
   k = k + 1
   local id, idx, mid, at = ARGV[j], ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   local key, i = p .. 'm:' .. id, tonumber(idx)
-  local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'rep', 'n', 'pr', 'a', 'cb')
+  local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'rep', 'n', 'pr', 'a', 'cb', 'st', 'v', 'vu')
   local ends, sts, was, now
-  if f[1] == 'submitting' and not held[id] and redis.call('HEXISTS', p .. 'orph', mid) == 0 then
-    sts, was = states(key, tonumber(f[4]))
+  if f[1] == 'submitting' and not held[id] and not (orphans and redis.call('HEXISTS', p .. 'orph', mid) == 1) then
+    sts, was = states_after(key, tonumber(f[4]), f[1], f[8])
     local report = f[3] == '1'
     now = derive_with(sts, i, 'submitted', report)
     ends = not is_final(was, report) and is_final(now, report)
@@ -107,13 +120,14 @@ for j = 4, #ARGV, 4 do
       redis.call('XDEL', q, f[2])
       redis.call('HDEL', key, idx .. '.e')
     end
-    redis.call('HSET', key, idx .. '.mid', mid, idx .. '.res', 0, idx .. '.sub', at)
     if wait == '0' then redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx)
     else redis.call('SET', p .. 'mid:' .. mid, id .. '|' .. idx, 'PX', wait) end
-    move_segment(p, id, key, sts, was, i, 'submitted', now, at)
+    move_segment(p, id, key, sts, was, i, 'submitted', now, at,
+      { idx .. '.mid', mid, idx .. '.res', 0, idx .. '.sub', at }, f[9], f[10])
     if ends then add_final(finals, id, f[6], now) end
   end
 end
+flush_counts(p)
 return { left, finals }
 `;
 
@@ -136,24 +150,24 @@ for j = 3, #ARGV, 4 do
   local id, idx
   if target then id, idx = string.match(target, '^(.+)|(%d+)$') end
   local key = id and p .. 'm:' .. id
-  local f = key and redis.call('HMGET', key, idx .. '.st', 'st', 'rep', 'n', 'cb', 'a')
+  local f = key and redis.call('HMGET', key, idx .. '.st', 'st', 'rep', 'n', 'cb', 'a', 'v', 'vu')
   if not f or not f[1] or held[id] then
     left[#left + 1] = k
     if id then held[id] = true end
   elseif not FINAL[f[1]] then
     local report, i = f[3] == '1', tonumber(idx)
-    local sts, was = states(key, tonumber(f[4]))
+    local sts, was = states_after(key, tonumber(f[4]), f[1], f[2])
     local now = derive_with(sts, i, st, report)
     local ends = not is_final(was, report) and is_final(now, report)
     if ends and (f[5] or not quiet) then
       left[#left + 1] = k
       held[id] = true
     else
-      redis.call('HSET', key, idx .. '.stat', stat, idx .. '.rep', at)
-      move_segment(p, id, key, sts, was, i, st, now, at)
+      move_segment(p, id, key, sts, was, i, st, now, at, { idx .. '.stat', stat, idx .. '.rep', at }, f[7], f[8])
       if ends then add_final(finals, id, f[6], now) end
     end
   end
 end
+flush_counts(p)
 return { left, finals }
 `;

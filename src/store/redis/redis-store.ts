@@ -55,8 +55,9 @@ const PURGE_LOOK = 4;
 type Orphan = IncomingReport;
 
 /**
- * The Store on Redis, for several gateway nodes. Messages are hashes; the queue is a due ZSET per account
- * feeding one stream per account and priority, consumed by a consumer group whose consumers are the nodes;
+ * The Store on Redis, for several gateway nodes. Messages are hashes; the queue is one stream per account
+ * and priority (segments due at once enter it when stored, the others through a due ZSET), consumed by a
+ * consumer group whose consumers are the nodes;
  * changes that an onFinal hook may join are computed here and applied by one script (see RedisContext).
  */
 export class RedisStore implements Store {
@@ -151,6 +152,7 @@ export class RedisStore implements Store {
         String(m.priority),
         m.validUntil === undefined ? '' : String(m.validUntil),
         String(m.segments.length),
+        m.sendAt === undefined || m.sendAt <= m.createdAt ? '1' : '0',
         String(pairs.length / 2),
         ...pairs,
       ]);

@@ -1,3 +1,4 @@
+import { COUNTS_LUA } from './lua-counts.js';
 import { REPORTED, SUBMITTED } from './lua-outcomes.js';
 import { PURGE, WHEND_BACKFILL } from './lua-purge.js';
 import { WEBHOOK_LUA } from './lua-webhook.js';
@@ -44,12 +45,14 @@ return 1
 
 /**
  * Stores messages (and a push record). ARGV[2] push id or '', [3] account, [4] push JSON; then one JSON
- * array per message: id, account, idempotency field or '', due, priority, validUntil or '', segments, pair
- * count, pairs (one argument per message instead of ~50: the client builds each argument of a command
- * separately, decoding JSON in Redis costs less). Returns 0 when the push exists, else per message ''
- * (stored) or the id of the existing one.
+ * array per message: id, account, idempotency field or '', due, priority, validUntil or '', segments, '1'
+ * when due at once (else its segments wait in the due ZSET), pair count, pairs (one argument per message
+ * instead of ~50: the client builds each argument of a command separately, decoding JSON in Redis costs
+ * less). Segments due at once go straight into their stream. Returns 0 when the push exists, else per
+ * message '' (stored) or the id of the existing one.
  */
 const INSERT = `
+${COUNTS_LUA}
 local p = ARGV[1]
 if ARGV[2] ~= '' then
   local key = p .. 'push:' .. ARGV[2]
@@ -60,11 +63,23 @@ if ARGV[2] ~= '' then
   redis.call('ZADD', p .. 'ls:push:' .. ARGV[3], seq, ARGV[2])
   redis.call('HINCRBY', p .. 'stats', 'push', 1)
 end
+-- Per account and priority, once per call: the priority is known, the stream has its consumer group.
+local queues = {}
+local function queue_of(acct, prio)
+  local q = p .. 'q:' .. acct .. ':' .. prio
+  if not queues[q] then
+    queues[q] = true
+    redis.call('SADD', p .. 'accounts', acct)
+    redis.call('ZADD', p .. 'qp:' .. acct, prio, prio)
+    if redis.call('EXISTS', q) == 0 then redis.call('XGROUP', 'CREATE', q, 'gw', '0', 'MKSTREAM') end
+  end
+  return q
+end
 local out = {}
 for j = 5, #ARGV do
   local m = cjson.decode(ARGV[j])
   local id, acct, ref, due, prio, vu = m[1], m[2], m[3], m[4], m[5], m[6]
-  local segs, npairs = tonumber(m[7]), tonumber(m[8])
+  local segs, now, npairs = tonumber(m[7]), m[8] == '1', tonumber(m[9])
   local existing = false
   if ref ~= '' then existing = redis.call('HGET', p .. 'refs', ref) end
   if existing then
@@ -72,19 +87,27 @@ for j = 5, #ARGV do
   else
     if ref ~= '' then redis.call('HSET', p .. 'refs', ref, id) end
     local seq = redis.call('INCR', p .. 'seq')
-    redis.call('HSET', p .. 'm:' .. id, 'seq', seq, unpack(m, 9, 8 + 2 * npairs))
+    local q = queue_of(acct, prio)
+    local last = 9 + 2 * npairs
+    for i = 0, segs - 1 do
+      local member = id .. '|' .. i
+      if now then
+        m[last + 1], m[last + 2] = i .. '.e', redis.call('XADD', q, '*', 'k', member)
+        last = last + 2
+      else
+        redis.call('ZADD', p .. 'due:' .. acct .. ':' .. prio, due, member)
+      end
+    end
+    redis.call('HSET', p .. 'm:' .. id, 'seq', seq, unpack(m, 10, last))
     redis.call('ZADD', p .. 'ls:m', seq, id)
     redis.call('ZADD', p .. 'ls:m:' .. acct, seq, id)
-    local dueKey = p .. 'due:' .. acct .. ':' .. prio
-    for i = 0, segs - 1 do redis.call('ZADD', dueKey, due, id .. '|' .. i) end
-    redis.call('ZADD', p .. 'qp:' .. acct, prio, prio)
     if vu ~= '' then redis.call('ZADD', p .. 'exp', vu, id) end
-    redis.call('HINCRBY', p .. 'stats', 'st:queued', 1)
-    redis.call('HINCRBY', p .. 'stats', 'qs', segs)
-    redis.call('SADD', p .. 'accounts', acct)
+    count('st:queued', 1)
+    count('qs', segs)
     out[#out + 1] = ''
   end
 end
+flush_counts(p)
 return out
 `;
 
@@ -92,15 +115,16 @@ return out
  * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node).
  * When ARGV[6] is '1', first takes over entries pending for at least ARGV[7] ms at consumers whose node
  * heartbeat lapsed. Then, highest priority first: promotes due segments of that priority from its due
- * ZSET into its stream (in due order, no more than this claim can take) and reads new entries. Stale
+ * ZSET (scheduled and re-queued ones) into its stream (in due order, no more than this claim can take)
+ * and reads new entries. A job's changes are written by one HSET, its version included. Stale
  * entries (the segment was cancelled, expired or re-queued since) are acknowledged and skipped; a segment
  * past validUntil stays queued for the expiry sweep. Returns 12 values per job.
  */
 const CLAIM = `
+${COUNTS_LUA}
 local p, me, acct = ARGV[1], ARGV[2], ARGV[3]
 local limit, now = tonumber(ARGV[4]), tonumber(ARGV[5])
 local takeover, minIdle = ARGV[6] == '1', ARGV[7]
-local stats = p .. 'stats'
 
 local out = {}
 local jobs = 0
@@ -113,25 +137,27 @@ local function take(q, entry, fields, wanted)
   local id, idx = string.match(fields[2], '^(.+)|(%d+)$')
   local key = p .. 'm:' .. id
   local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'vu', 'st', 'to', 'src', 'fmt', idx .. '.u',
-    'n', 'rep', 'pr', idx .. '.cb', idx .. '.c')
+    'n', 'rep', 'pr', idx .. '.cb', idx .. '.c', idx .. '.att', 'v')
   if f[1] ~= wanted or f[2] ~= entry then drop(q, entry); return end
+  local v = (tonumber(f[15]) or 0) + 1
   if f[3] and tonumber(f[3]) <= now then
     drop(q, entry)
     redis.call('HDEL', key, idx .. '.e')
-    redis.call('HINCRBY', key, 'v', 1)
+    redis.call('HSET', key, 'v', v)
     return
   end
-  local att = redis.call('HINCRBY', key, idx .. '.att', 1)
-  redis.call('HINCRBY', key, 'v', 1)
+  local att = (tonumber(f[14]) or 0) + 1
+  local w = { idx .. '.att', att, 'v', v }
   if wanted == 'queued' then
-    redis.call('HSET', key, idx .. '.st', 'submitting')
-    redis.call('HINCRBY', stats, 'qs', -1)
+    w[5], w[6] = idx .. '.st', 'submitting'
+    count('qs', -1)
     if f[4] == 'queued' then
-      redis.call('HSET', key, 'st', 'submitting', 'ua', now)
-      redis.call('HINCRBY', stats, 'st:queued', -1)
-      redis.call('HINCRBY', stats, 'st:submitting', 1)
+      w[7], w[8], w[9], w[10] = 'st', 'submitting', 'ua', now
+      count('st:queued', -1)
+      count('st:submitting', 1)
     end
   end
+  redis.call('HSET', key, unpack(w))
   jobs = jobs + 1
   local o = #out
   out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5], out[o + 6] = id, idx, f[5], f[6], f[7], f[8]
@@ -184,6 +210,7 @@ for _, prio in ipairs(prios) do
     for _, e in ipairs(entries) do take(q, e[1], e[2], 'queued') end
   end
 end
+flush_counts(p)
 return out
 `;
 
