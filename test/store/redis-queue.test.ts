@@ -35,7 +35,7 @@ describe('Redis queue', () => {
     const later = newMessage({ sendAt: T0 + 10 * MINUTE, priority: 4 });
     await store.insertMessages([now, later]);
     expect(await redis.xlen(key(`q:${ACCT}:4`))).toBe(2);
-    expect(await redis.zrange(key(`due:${ACCT}:4`), 0, -1)).toEqual([`${later.id}|0`]);
+    expect(await redis.zrange(key(`due:${ACCT}:4`), '0', '-1')).toEqual([`${later.id}|0`]);
     expect((await store.claimSegments(ACCT, 10, T0)).map((j) => j.messageId)).toEqual([now.id, now.id]);
     const due = await store.claimSegments(ACCT, 10, T0 + 10 * MINUTE);
     expect(due.map((j) => j.messageId)).toEqual([later.id]);
@@ -47,7 +47,7 @@ describe('Redis queue', () => {
     const unreported = newMessage({ validUntil: T0 + 10 * MINUTE, callbackUrl: null, report: false });
     const plain = newMessage({ callbackUrl: null });
     await store.insertMessages([reported, unreported, plain]);
-    expect((await redis.zrange(key('exp'), 0, -1)).sort()).toEqual([reported.id, unreported.id].sort());
+    expect((await redis.zrange(key('exp'), '0', '-1')).sort()).toEqual([reported.id, unreported.id].sort());
     const { msgIds } = await acceptAll(store, await store.claimSegments(ACCT, 10, T0), T0 + 1);
     expect(await redis.zcard(key('exp'))).toBe(0);
     await store.recordReports([reportFor(msgIds[0], 'DELIVRD', T0 + 2)]);
