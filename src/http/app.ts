@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
 import { authenticate } from './auth.js';
 import { handleError } from './errors.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { EVENTS_PATH, eventRoutes } from './routes/events.js';
@@ -35,6 +36,7 @@ export async function buildApp(gateway: Gateway, o: HttpOptions): Promise<Fastif
   const app = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: o.bodyLimit,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
