@@ -238,29 +238,28 @@ export class RedisStore implements Store {
       now,
       takeover ? '1' : '0',
       this.claimIdleMs,
-    )) as (string | number)[];
-    const s = (k: number) => String(raw[k]);
-    const jobs: SegmentJob[] = [];
-    for (let k = 0; k < raw.length; k += 12) {
-      const index = Number(s(k + 1));
-      jobs.push({
-        messageId: s(k),
+    )) as string[];
+    return raw.map((line) => {
+      const [id, idx, to, srcId, fmt, udhi, total, report, priority, validUntil, attempts, content] =
+        line.split(' ');
+      const index = Number(idx);
+      return {
+        messageId: id,
         index,
         account,
-        to: s(k + 2),
-        srcId: s(k + 3),
-        msgFmt: Number(s(k + 4)),
-        tpUdhi: Number(s(k + 5)),
-        pkTotal: Number(s(k + 6)),
+        to,
+        srcId,
+        msgFmt: Number(fmt),
+        tpUdhi: Number(udhi),
+        pkTotal: Number(total),
         pkNumber: index + 1,
-        content: segmentContent(s(k + 11)),
-        report: s(k + 7) === '1',
-        priority: Number(s(k + 8)),
-        validUntil: s(k + 9) === '' ? null : Number(s(k + 9)),
-        attempts: Number(s(k + 10)),
-      });
-    }
-    return jobs;
+        content: segmentContent(content),
+        report: report === '1',
+        priority: Number(priority),
+        validUntil: validUntil === '' ? null : Number(validUntil),
+        attempts: Number(attempts),
+      };
+    });
   }
 
   requeueSegments(keys: { messageId: string; index: number }[]): Promise<void> {

@@ -118,7 +118,8 @@ return out
  * ZSET (scheduled and re-queued ones) into its stream (in due order, no more than this claim can take)
  * and reads new entries. A job's changes are written by one HSET, its version included. Stale
  * entries (the segment was cancelled, expired or re-queued since) are acknowledged and skipped; a segment
- * past validUntil stays queued for the expiry sweep. Returns 12 values per job.
+ * past validUntil stays queued for the expiry sweep. Returns one string per job: id, index, to, Src_Id,
+ * Msg_Fmt, TP_udhi, segment count, report, priority, validUntil or '', attempts and content, space-separated.
  */
 const CLAIM = `
 ${COUNTS_LUA}
@@ -159,11 +160,11 @@ local function take(q, entry, fields, wanted)
   end
   redis.call('HSET', key, unpack(w))
   jobs = jobs + 1
-  local o = #out
-  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5], out[o + 6] = id, idx, f[5], f[6], f[7], f[8]
   -- The content: base64 ('b'), or hex ('h') from a record written before contents were kept in base64.
   local content = f[12] and 'b' .. f[12] or 'h' .. (f[13] or ''):gsub('.', function(c) return string.format('%02x', c:byte()) end)
-  out[o + 7], out[o + 8], out[o + 9], out[o + 10], out[o + 11], out[o + 12] = f[9], f[10], f[11], f[3] or '', att, content
+  -- One reply item per job, its fields joined by spaces (none can hold one): the client decodes an item
+  -- for about what it takes to split one into twelve.
+  out[jobs] = table.concat({ id, idx, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[3] or '', att, content }, ' ')
 end
 
 local prios = redis.call('ZREVRANGE', p .. 'qp:' .. acct, 0, -1)
