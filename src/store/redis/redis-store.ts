@@ -57,8 +57,8 @@ type Orphan = IncomingReport;
 /**
  * The Store on Redis, for several gateway nodes. Messages are hashes; the queue is one stream per account
  * and priority (segments due at once enter it when stored, the others through a due ZSET), consumed by a
- * consumer group whose consumers are the nodes;
- * changes that an onFinal hook may join are computed here and applied by one script (see RedisContext).
+ * consumer group whose consumers are the nodes; changes that an onFinal hook may join are computed here
+ * and applied by one script (see RedisContext).
  */
 export class RedisStore implements Store {
   readonly leases: LinkLeases;
