@@ -284,8 +284,8 @@ export interface Store {
 
   /**
    * Takes up to `limit` due segments of an account and marks them submitting: higher priority first, then
-   * first come, first served (a message sent now is due when stored, a scheduled one at its sendAt; on
-   * Redis a re-queued segment goes behind those already waiting).
+   * first come, first served (a message sent now is due when stored, a scheduled one at its sendAt, a
+   * re-queued segment keeps its turn).
    */
   claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]>;
   /** Puts claimed segments back in the queue (the link failed before an answer). */

@@ -5,8 +5,8 @@ import { acceptAll, newMessage, reportFor, T0 } from './contract.js';
 import { deleteKeys, REDIS_URL, testPrefix } from './redis-keys.js';
 
 /*
- * The queue and indexes on Redis, beyond the contract: where a stored segment waits, and what the one-step
- * scripts leave in the expiry index and the counters.
+ * The queue and indexes on Redis, beyond the contract: where a stored or re-queued segment waits, and what
+ * the one-step scripts leave in the streams, the expiry index and the counters.
  */
 
 const ACCT = 'acct-901234';
@@ -40,6 +40,35 @@ describe('Redis queue', () => {
     const due = await store.claimSegments(ACCT, 10, T0 + 10 * MINUTE);
     expect(due.map((j) => j.messageId)).toEqual([later.id]);
     expect(await redis.zcard(key(`due:${ACCT}:4`))).toBe(0);
+  });
+
+  it('a re-queued segment keeps its turn: it goes before those waiting, and nothing stays pending', async () => {
+    const [m1, m2, m3] = [1, 2, 3].map((k) => newMessage({ to: `1380000000${k}` }));
+    await store.insertMessages([m1, m2, m3]);
+    expect((await store.claimSegments(ACCT, 1, T0)).map((j) => j.messageId)).toEqual([m1.id]);
+    await store.requeueSegments([{ messageId: m1.id, index: 0 }]);
+    const jobs = await store.claimSegments(ACCT, 2, T0);
+    expect(jobs.map((j) => [j.messageId, j.attempts])).toEqual([
+      [m1.id, 2],
+      [m2.id, 1],
+    ]);
+    await acceptAll(store, jobs, T0 + 1);
+    const stream = key(`q:${ACCT}:1`);
+    expect(((await redis.xpending(stream, 'gw')) as unknown[])[0]).toBe(0);
+    expect(await redis.xlen(stream)).toBe(1); // m3's, still waiting
+  });
+
+  it('a message cancelled after its segment was re-queued leaves no stream entry behind', async () => {
+    const m = newMessage();
+    await store.insertMessages([m]);
+    await store.claimSegments(ACCT, 1, T0);
+    await store.requeueSegments([{ messageId: m.id, index: 0 }]);
+    expect(await store.cancelMessage(m.id, T0 + 1)).toBe('cancelled');
+    expect(await store.claimSegments(ACCT, 10, T0 + 2)).toEqual([]);
+    const stream = key(`q:${ACCT}:1`);
+    expect(((await redis.xpending(stream, 'gw')) as unknown[])[0]).toBe(0);
+    expect(await redis.xlen(stream)).toBe(0);
+    expect(await redis.zcard(key(`due:${ACCT}:1`))).toBe(0);
   });
 
   it('a message whose segments are all sent leaves the expiry index; the counters follow', async () => {

@@ -194,9 +194,11 @@ export class MessageRecord {
     this.setSeg(i, 'e', null);
   }
 
-  /** Puts a segment back in its account's queue at its original due time. */
+  /**
+   * Puts a segment back in its account's queue at its original due time. Its stream entry stays pending:
+   * the claim that finds it due takes the entry over, so it goes before the segments waiting in the stream.
+   */
   requeue(i: number): void {
-    this.dropEntry(i);
     this.setSeg(i, 'st', 'queued');
     this.tx.zadd(this.keys.due(this.account, this.h.pr), Number(this.h.due), queueMember(this.id, i));
   }

@@ -305,9 +305,26 @@ export class RedisStore implements Store {
         for (const [entry, consumer] of entries) if (!alive.has(consumer)) pending.push({ stream, entry });
       }
     }
+    await this.adopt(pending);
     const requeued = pending.length === 0 ? 0 : await this.requeueEntries(pending);
     await this.forgetConsumers(streams, alive);
     return requeued;
+  }
+
+  /**
+   * Makes entries pending at dead consumers pending at this node: a re-queued segment keeps its entry
+   * (and with it its turn), and a dead consumer with nothing pending can be forgotten.
+   */
+  private async adopt(pending: { stream: string; entry: string }[]): Promise<void> {
+    const pipe = this.ctx.redis.pipeline();
+    for (let i = 0; i < pending.length; i += 1000) {
+      const chunk = pending.slice(i, i + 1000);
+      for (const stream of new Set(chunk.map((p) => p.stream))) {
+        const ids = chunk.filter((p) => p.stream === stream).map((p) => p.entry);
+        pipe.xclaim(stream, GROUP, this.nodeId, 0, ...ids, 'JUSTID');
+      }
+    }
+    if (pending.length > 0) await pipe.exec();
   }
 
   /** Drops the consumers of dead nodes that have nothing pending (each node start adds one per stream). */

@@ -115,8 +115,9 @@ return out
  * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node).
  * When ARGV[6] is '1', first takes over entries pending for at least ARGV[7] ms at consumers whose node
  * heartbeat lapsed. Then, highest priority first: promotes due segments of that priority from its due
- * ZSET (scheduled and re-queued ones) into its stream (in due order, no more than this claim can take)
- * and reads new entries. A job's changes are written by one HSET, its version included. Stale
+ * ZSET into its stream (in due order, no more than this claim can take; a re-queued segment, whose entry
+ * is still pending, is taken over at once, ahead of the stream) and reads new entries. A job's changes
+ * are written by one HSET, its version included. Stale
  * entries (the segment was cancelled, expired or re-queued since) are acknowledged and skipped; a segment
  * past validUntil stays queued for the expiry sweep. Returns one string per job: id, index, to, Src_Id,
  * Msg_Fmt, TP_udhi, segment count, report, priority, validUntil or '', attempts and content, space-separated.
@@ -198,8 +199,16 @@ for _, prio in ipairs(prios) do
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', dueKey, '-inf', now, 'LIMIT', 0, limit - jobs)) do
     local id, idx = string.match(member, '^(.+)|(%d+)$')
     local key = p .. 'm:' .. id
-    if redis.call('HGET', key, idx .. '.st') == 'queued' then
-      redis.call('HSET', key, idx .. '.e', redis.call('XADD', q, '*', 'k', member))
+    local s = redis.call('HMGET', key, idx .. '.st', idx .. '.e')
+    if s[1] == 'queued' then
+      -- A re-queued segment's entry is still pending: taken over here, it keeps its turn.
+      local c = s[2] and redis.call('XCLAIM', q, 'gw', me, 0, s[2])
+      if c and c[1] and c[1][2] then take(q, c[1][1], c[1][2], 'queued')
+      else redis.call('HSET', key, idx .. '.e', redis.call('XADD', q, '*', 'k', member)) end
+    elseif s[2] and s[1] ~= 'submitting' then
+      -- Cancelled or expired after it was re-queued: its entry goes.
+      drop(q, s[2])
+      redis.call('HDEL', key, idx .. '.e')
     end
     redis.call('ZREM', dueKey, member)
   end
