@@ -1,6 +1,14 @@
 import { WapTransformError } from './errors.js';
 import { packDate } from './wbxml-date.js';
-import { CHARSET_UTF8, SI_TABLE, SL_TABLE, WB, WBXML_VERSION_1_2, type WbxmlTable } from './wbxml-tokens.js';
+import {
+  type AttrStart,
+  CHARSET_UTF8,
+  SI_TABLE,
+  SL_TABLE,
+  WB,
+  WBXML_VERSION_1_2,
+  type WbxmlTable,
+} from './wbxml-tokens.js';
 import { parseXml, type XmlElement } from './xml.js';
 
 const fail = (why: string): never => {
@@ -15,83 +23,117 @@ function normalizeText(s: string): string {
   return s.replace(XML_SPACE, ' ').replace(/^ | $/g, '');
 }
 
-function strI(s: string): Buffer {
-  return Buffer.concat([Buffer.of(WB.STR_I), Buffer.from(s, 'utf8'), Buffer.of(0)]);
+/** A table's lookups, built once: attribute starts by name, attribute-value tokens by first character. */
+interface Lookups {
+  starts: Map<string, AttrStart[]>;
+  values: Map<string, [string, number][]>;
+}
+
+const lookups = new WeakMap<WbxmlTable, Lookups>();
+
+function lookupsOf(table: WbxmlTable): Lookups {
+  let l = lookups.get(table);
+  if (!l) {
+    l = { starts: new Map(), values: new Map() };
+    for (const a of table.attrStarts) l.starts.set(a.name, [...(l.starts.get(a.name) ?? []), a]);
+    for (const [value, token] of Object.entries(table.attrValues))
+      l.values.set(value[0], [...(l.values.get(value[0]) ?? []), [value, token]]);
+    lookups.set(table, l);
+  }
+  return l;
+}
+
+/** The document's bytes, appended as they are encoded and turned into a Buffer once. */
+type Out = number[];
+
+function bytes(out: Out, b: Uint8Array): void {
+  for (let i = 0; i < b.length; i++) out.push(b[i]);
+}
+
+function strI(out: Out, s: string): void {
+  out.push(WB.STR_I);
+  bytes(out, Buffer.from(s, 'utf8'));
+  out.push(0);
 }
 
 /** Value bytes with the table's attribute-value tokens (`.com/` …) substituted, the rest as STR_I runs. */
-function uriValue(rest: string, table: WbxmlTable): Buffer[] {
-  const out: Buffer[] = [];
-  let run = '';
+function uriValue(out: Out, rest: string, l: Lookups): void {
+  let run = 0; // where the pending inline run starts
   for (let i = 0; i < rest.length; ) {
-    const hit = Object.keys(table.attrValues).find((v) => rest.startsWith(v, i));
+    const hit = l.values.get(rest[i])?.find(([v]) => rest.startsWith(v, i));
     if (hit === undefined) {
-      run += rest[i++];
+      i++;
       continue;
     }
-    if (run) out.push(strI(run));
-    run = '';
-    out.push(Buffer.of(table.attrValues[hit]));
-    i += hit.length;
+    if (i > run) strI(out, rest.slice(run, i));
+    out.push(hit[1]);
+    i += hit[0].length;
+    run = i;
   }
-  if (run) out.push(strI(run));
-  return out;
+  if (run < rest.length) strI(out, rest.slice(run));
 }
 
-function attribute(name: string, value: string, tag: string, table: WbxmlTable): Buffer[] {
-  const starts = table.attrStarts.filter((a) => a.name === name);
-  if (starts.length === 0) fail(`<${tag}> has no attribute "${name}"`);
+function attribute(out: Out, name: string, value: string, tag: string, table: WbxmlTable, l: Lookups): void {
+  const starts = l.starts.get(name) ?? fail(`<${tag}> has no attribute "${name}"`);
   const exact = starts.find((a) => a.whole && a.prefix === value);
-  if (exact) return [Buffer.of(exact.token)];
+  if (exact) {
+    out.push(exact.token);
+    return;
+  }
   if (starts.every((a) => a.whole)) fail(`<${tag}> ${name}="${value}" is not one of the allowed values`);
   // Longest matching prefix first, so https://www. wins over https:// (facts §11).
-  const best = starts
-    .filter((a) => !a.whole && value.startsWith(a.prefix))
-    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
-  const rest = value.slice(best.prefix.length);
+  let best: AttrStart | undefined;
+  for (const a of starts)
+    if (!a.whole && value.startsWith(a.prefix) && (!best || a.prefix.length > best.prefix.length)) best = a;
+  const start = best as AttrStart;
+  const rest = value.slice(start.prefix.length);
+  out.push(start.token);
   if (table.dateAttrs.has(name)) {
     const bcd = packDate(value) ?? fail(`${name}="${value}" is not a date YYYY-MM-DDThh:mm:ssZ`);
-    return [Buffer.of(best.token, WB.OPAQUE, bcd.length), bcd];
-  }
-  const parts = table.uriAttrs.has(name) ? uriValue(rest, table) : rest ? [strI(rest)] : [];
-  return [Buffer.of(best.token), ...parts];
+    out.push(WB.OPAQUE, bcd.length);
+    bytes(out, bcd);
+  } else if (table.uriAttrs.has(name)) uriValue(out, rest, l);
+  else if (rest) strI(out, rest);
 }
 
-function element(el: XmlElement, table: WbxmlTable): Buffer[] {
+function element(out: Out, el: XmlElement, table: WbxmlTable, l: Lookups): void {
   const token = table.tags[el.name] ?? fail(`unknown element <${el.name}> in ${table.kind.toUpperCase()}`);
-  const seen = new Set(el.attrs.map(([k]) => k));
-  const missing = (table.required[el.name] ?? []).find((a) => !seen.has(a));
+  const missing = (table.required[el.name] ?? []).find((a) => !el.attrs.some(([k]) => k === a));
   if (missing) fail(`<${el.name}> needs the attribute "${missing}"`);
-  const attrs = el.attrs.flatMap(([k, v]) => attribute(k, v, el.name, table));
+  // The tag's byte gets its flags once its attributes and content are known.
+  const at = out.length;
+  out.push(token);
+  for (const [k, v] of el.attrs) attribute(out, k, v, el.name, table, l);
+  const hasAttrs = el.attrs.length > 0;
+  if (hasAttrs) out.push(WB.END);
 
   const allowed = table.children[el.name];
-  const content: Buffer[] = [];
+  const contentAt = out.length;
   for (const child of el.children) {
     if (typeof child !== 'string') {
       if (!allowed?.includes(child.name)) fail(`<${child.name}> is not allowed in <${el.name}>`);
-      content.push(...element(child, table));
-    } else if (normalizeText(child) && allowed) fail(`<${el.name}> cannot hold text`);
+      element(out, child, table, l);
+    } else if (allowed && normalizeText(child)) fail(`<${el.name}> cannot hold text`);
   }
-  const names = new Set(el.children.map((c) => typeof c !== 'string' && c.name));
-  const absent = (table.requiredChildren[el.name] ?? []).find((c) => !names.has(c));
+  const absent = (table.requiredChildren[el.name] ?? []).find(
+    (c) => !el.children.some((child) => typeof child !== 'string' && child.name === c),
+  );
   if (absent) fail(`<${el.name}> needs a <${absent}>`);
   if (!allowed) {
     const text = normalizeText(el.children.join(''));
-    if (text) content.push(strI(text));
+    if (text) strI(out, text);
   }
-
-  const flags = (attrs.length ? WB.HAS_ATTRS : 0) | (content.length ? WB.HAS_CONTENT : 0);
-  const out = [Buffer.of(token | flags), ...attrs];
-  if (attrs.length) out.push(Buffer.of(WB.END));
-  if (content.length) out.push(...content, Buffer.of(WB.END));
-  return out;
+  const hasContent = out.length > contentAt;
+  if (hasContent) out.push(WB.END);
+  out[at] = token | (hasAttrs ? WB.HAS_ATTRS : 0) | (hasContent ? WB.HAS_CONTENT : 0);
 }
 
 function compile(xml: string, table: WbxmlTable): Buffer {
   const { root } = parseXml(xml, fail);
   if (root.name !== table.root) fail(`root element is <${root.name}>, expected <${table.root}>`);
-  const header = Buffer.of(WBXML_VERSION_1_2, table.publicId, CHARSET_UTF8, 0);
-  return Buffer.concat([header, ...element(root, table)]);
+  const out: Out = [WBXML_VERSION_1_2, table.publicId, CHARSET_UTF8, 0];
+  element(out, root, table, lookupsOf(table));
+  return Buffer.from(out);
 }
 
 /** Service Indication XML → WBXML 1.2 (WAP-167; facts §11). Throws WapTransformError. */
