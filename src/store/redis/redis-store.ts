@@ -316,15 +316,18 @@ export class RedisStore implements Store {
    * (and with it its turn), and a dead consumer with nothing pending can be forgotten.
    */
   private async adopt(pending: { stream: string; entry: string }[]): Promise<void> {
-    const pipe = this.ctx.redis.pipeline();
-    for (let i = 0; i < pending.length; i += 1000) {
-      const chunk = pending.slice(i, i + 1000);
-      for (const stream of new Set(chunk.map((p) => p.stream))) {
-        const ids = chunk.filter((p) => p.stream === stream).map((p) => p.entry);
-        pipe.xclaim(stream, GROUP, this.nodeId, 0, ...ids, 'JUSTID');
-      }
+    if (pending.length === 0) return;
+    const byStream = new Map<string, string[]>();
+    for (const p of pending) {
+      const ids = byStream.get(p.stream);
+      if (ids) ids.push(p.entry);
+      else byStream.set(p.stream, [p.entry]);
     }
-    if (pending.length > 0) await pipe.exec();
+    const pipe = this.ctx.redis.pipeline();
+    for (const [stream, ids] of byStream)
+      for (let i = 0; i < ids.length; i += 1000)
+        pipe.xclaim(stream, GROUP, this.nodeId, 0, ...ids.slice(i, i + 1000), 'JUSTID');
+    await pipe.exec();
   }
 
   /** Drops the consumers of dead nodes that have nothing pending (each node start adds one per stream). */
