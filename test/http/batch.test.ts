@@ -29,7 +29,7 @@ describe('POST /api/v1/messages/batch', () => {
     expect(accepted.every((a, i) => a.status === 'queued' && a.to === mobile(i))).toBe(true);
     expect(new Set(accepted.map((a) => a.id)).size).toBe(10_000);
     expect(h.count('messages')).toBe(10_000);
-    expect(h.count('segments', "status = 'queued'")).toBe(10_000);
+    expect(h.count('messages', "status = 'queued'")).toBe(10_000);
     // The same batch again: idempotent by clientRef, nothing new stored.
     const again = await h.api('POST', '/api/v1/messages/batch', { messages: messages.slice(0, 100) });
     expect(again.status).toBe(202);

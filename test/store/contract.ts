@@ -430,6 +430,23 @@ export function describeStoreContract(
         expect(jobs.map((j) => j.messageId)).toEqual([highOld.id, highNew.id, mid.id, scheduled.id, low.id]);
       });
 
+      it('messages of one segment and of several share one order', async () => {
+        const oldSingle = await insert({ priority: 5, createdAt: T0 - 3_000 });
+        const long = await insert({ priority: 5, segments: 2, createdAt: T0 - 2_000 });
+        const urgent = await insert({ priority: 9, createdAt: T0 - 1_000 });
+        const newSingle = await insert({ priority: 5, createdAt: T0 - 500 });
+        const keys = (jobs: SegmentJob[]) => jobs.map((j) => [j.messageId, j.index]);
+        expect(keys(await store.claimSegments(ACCT_A, 3, T0))).toEqual([
+          [urgent.id, 0],
+          [oldSingle.id, 0],
+          [long.id, 0],
+        ]);
+        expect(keys(await store.claimSegments(ACCT_A, 10, T0))).toEqual([
+          [long.id, 1],
+          [newSingle.id, 0],
+        ]);
+      });
+
       it('the limit is honoured and nothing is claimed twice', async () => {
         const m1 = await insert({ segments: 3, createdAt: T0 - 2_000 });
         const m2 = await insert({ segments: 2, createdAt: T0 - 1_000 });

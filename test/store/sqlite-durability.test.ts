@@ -7,7 +7,8 @@ import { newId } from '../../src/store/ids.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
-import type { NewPush } from '../../src/store/types.js';
+import type { MessageStatus } from '../../src/store/status.js';
+import type { NewMessage, NewPush } from '../../src/store/types.js';
 import { acceptAll, mo, newMessage, nextMsgId, reportFor, T0 } from './contract.js';
 
 /* SQLite-only facts: the file survives a restart, the schema is versioned, WAL + sync, durable before resolve. */
@@ -47,6 +48,68 @@ const emptyPush = (pushId: string, account: string): NewPush => ({
   createdAt: T0,
   addresses: [],
 });
+
+/** A message as an older version stored it: a row in `segments` for each segment, in these states. */
+interface LegacyMessage {
+  m: NewMessage;
+  status: MessageStatus;
+  segments: { status: MessageStatus; msgId?: string; stat?: string }[];
+}
+
+/** A database left by a version that had run only the first `version` migrations, holding `messages`. */
+function legacy(version: number, messages: LegacyMessage[]): string {
+  const file = path.join(dir, `d-${++n}.db`);
+  const db = new Database(file);
+  for (const sql of MIGRATIONS.slice(0, version)) db.exec(sql);
+  db.pragma(`user_version = ${version}`);
+  const message = db.prepare(`INSERT INTO messages (id, account, recipient, src_id, text, encoding, msg_fmt,
+    report, callback_url, priority, segment_count, status, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const segment =
+    db.prepare(`INSERT INTO segments (message_id, idx, account, content, tp_udhi, status, priority,
+    due_at, msg_id, result, stat, submitted_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  for (const { m, status, segments } of messages) {
+    message.run(
+      m.id,
+      m.account,
+      m.to,
+      m.srcId,
+      m.text,
+      m.encoding,
+      m.msgFmt,
+      m.report ? 1 : 0,
+      m.callbackUrl ?? null,
+      m.priority,
+      m.segments.length,
+      status,
+      m.createdAt,
+      m.createdAt,
+    );
+    segments.forEach((seg, i) => {
+      const sent = seg.msgId !== undefined;
+      segment.run(
+        m.id,
+        i,
+        m.account,
+        m.segments[i].content,
+        m.segments[i].tpUdhi,
+        seg.status,
+        m.priority,
+        m.createdAt,
+        seg.msgId ?? null,
+        sent ? 0 : null,
+        seg.stat ?? null,
+        sent ? m.createdAt + 1 : null,
+        sent ? 1 : 0,
+      );
+    });
+  }
+  // Counters (schema 4 on) as that version's writes kept them.
+  if (version >= 4)
+    db.exec('UPDATE counters SET n = (SELECT count(*) FROM messages WHERE status = counters.name)');
+  db.close();
+  return file;
+}
 
 const count = (db: Database.Database, sql: string, ...args: unknown[]) =>
   (db.prepare(sql).get(...args) as { n: number }).n;
@@ -182,21 +245,15 @@ describe('SqliteStore on disk', () => {
   });
 
   it('a database from before the counters: upgraded with its counts, which then follow every change', async () => {
-    const { file, store } = fresh();
-    // Created a millisecond apart: the claim below takes the oldest, ms[0].
     const ms = [0, 1, 2].map((k) => newMessage({ to: `1380000000${k + 1}`, createdAt: T0 + k }));
-    await store.insertMessages(ms);
-    const jobs = await store.claimSegments(ms[0].account, 1, T0);
-    const msgId = nextMsgId();
-    await store.recordSubmits([{ messageId: jobs[0].messageId, index: 0, msgId, result: 0, at: T0 }]);
-    await store.recordReports([reportFor(msgId, 'DELIVRD', T0 + 1)]);
-    await store.close();
-    open.splice(open.indexOf(store), 1);
-    // Back to schema 3: no counters table.
-    const old = new Database(file);
-    old.exec('DROP TABLE counters');
-    old.pragma('user_version = 3');
-    old.close();
+    const delivered = { status: 'delivered' as const, msgId: nextMsgId(), stat: 'DELIVRD' };
+    const queued = { status: 'queued' as const };
+    // Schema 3: no counters table.
+    const file = legacy(3, [
+      { m: ms[0], status: 'delivered', segments: [delivered] },
+      { m: ms[1], status: 'queued', segments: [queued] },
+      { m: ms[2], status: 'queued', segments: [queued] },
+    ]);
     const again = reopen(file);
     expect((await again.stats()).messagesByStatus).toEqual({ delivered: 1, queued: 2 });
     expect(await again.cancelMessage(ms[1].id, T0 + 2)).toBe('cancelled');
@@ -212,6 +269,55 @@ describe('SqliteStore on disk', () => {
       queued: 2,
       cancelled: 1,
     });
+  });
+
+  it('a database from before single-segment rows: its messages carry on where they were', async () => {
+    const [waiting, sent, long, done] = [1, 2, 3, 4].map((k) =>
+      newMessage({ to: `1380000020${k}`, createdAt: T0 + k, segments: k === 3 ? 3 : 1 }),
+    );
+    const sentId = nextMsgId();
+    const doneId = nextMsgId();
+    const file = legacy(4, [
+      { m: waiting, status: 'queued', segments: [{ status: 'queued' }] },
+      { m: sent, status: 'submitted', segments: [{ status: 'submitted', msgId: sentId }] },
+      { m: long, status: 'queued', segments: [0, 1, 2].map(() => ({ status: 'queued' as const })) },
+      { m: done, status: 'delivered', segments: [{ status: 'delivered', msgId: doneId, stat: 'DELIVRD' }] },
+    ]);
+    const store = reopen(file);
+    // Moved: only the long message keeps rows in `segments`.
+    expect(count(peek(file), 'SELECT count(*) AS n FROM segments')).toBe(3);
+    expect((await store.stats()).queuedSegments).toBe(4);
+    expect((await store.getMessage(done.id))?.segments).toEqual([
+      {
+        index: 0,
+        msgId: doneId,
+        status: 'delivered',
+        result: 0,
+        stat: 'DELIVRD',
+        submittedAt: T0 + 5,
+        reportedAt: null,
+      },
+    ]);
+    // The queued one is claimed with its content, before the long one (older), and counted as a retry.
+    const jobs = await store.claimSegments(waiting.account, 10, T0 + 10);
+    expect(jobs.map((j) => [j.messageId, j.index])).toEqual([
+      [waiting.id, 0],
+      [long.id, 0],
+      [long.id, 1],
+      [long.id, 2],
+    ]);
+    expect(Buffer.compare(jobs[0].content, Buffer.from(waiting.segments[0].content))).toBe(0);
+    expect(jobs[0]).toMatchObject({
+      pkTotal: 1,
+      pkNumber: 1,
+      tpUdhi: waiting.segments[0].tpUdhi,
+      attempts: 1,
+    });
+    // The one sent before the upgrade gets its report by its Msg_Id.
+    const finals = await store.recordReports([reportFor(sentId, 'DELIVRD', T0 + 20)]);
+    expect(finals.map((f) => [f.id, f.status])).toEqual([[sent.id, 'delivered']]);
+    expect((await store.getMessage(sent.id))?.segments[0]).toMatchObject({ msgId: sentId, stat: 'DELIVRD' });
+    expect((await store.stats()).messagesByStatus).toEqual({ delivered: 2, submitting: 2 });
   });
 
   it('the counters equal a count of the rows after every kind of write', async () => {
@@ -341,7 +447,7 @@ describe('SqliteStore on disk', () => {
     const [job] = await store.claimSegments(m.account, 1, T0);
     const msgId = nextMsgId();
     await store.recordSubmits([{ messageId: m.id, index: job.index, msgId, result: 0, at: T0 + 1 }]);
-    expect(db.prepare('SELECT status, msg_id FROM segments WHERE message_id = ?').get(m.id)).toEqual({
+    expect(db.prepare('SELECT status, msg_id FROM messages WHERE id = ?').get(m.id)).toEqual({
       status: 'submitted',
       msg_id: msgId,
     });
@@ -375,7 +481,7 @@ describe('SqliteStore on disk', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(count(db, 'SELECT count(*) AS n FROM messages')).toBe(3);
     expect(count(db, "SELECT count(*) AS n FROM messages WHERE recipient = '13900000009'")).toBe(0);
-    expect(count(db, 'SELECT count(*) AS n FROM segments')).toBe(4);
+    expect(count(db, 'SELECT count(*) AS n FROM segments')).toBe(2); // a's: single segments are in their message's row
     expect((await store.getMessage(existing.id))?.to).toBe(existing.to);
   });
 });

@@ -140,4 +140,26 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO counters (name, n) VALUES ('mo', (SELECT count(*) FROM mo));
   INSERT INTO counters (name, n) VALUES ('pushes', (SELECT count(*) FROM pushes));
   `,
+  // A message of one segment (most of them) keeps that segment in its own row: its state is the message's,
+  // so each step of its life is one read and one write of one row, where a segment row beside it took a
+  // write to each row and a read of both to recompute the message's state. Messages of several segments
+  // keep their rows in `segments`. Single-segment messages stored before are moved into their rows.
+  `
+  ALTER TABLE messages ADD COLUMN content BLOB;
+  ALTER TABLE messages ADD COLUMN tp_udhi INTEGER;
+  ALTER TABLE messages ADD COLUMN due_at INTEGER;
+  ALTER TABLE messages ADD COLUMN msg_id TEXT;
+  ALTER TABLE messages ADD COLUMN result INTEGER;
+  ALTER TABLE messages ADD COLUMN stat TEXT;
+  ALTER TABLE messages ADD COLUMN submitted_at INTEGER;
+  ALTER TABLE messages ADD COLUMN reported_at INTEGER;
+  ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  UPDATE messages SET (content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at, attempts) =
+    (SELECT content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at, attempts
+     FROM segments WHERE message_id = messages.id AND idx = 0)
+    WHERE segment_count = 1;
+  DELETE FROM segments WHERE message_id IN (SELECT id FROM messages WHERE segment_count = 1);
+  CREATE INDEX messages_queue ON messages (account, priority DESC, due_at) WHERE status = 'queued' AND segment_count = 1;
+  CREATE INDEX messages_msg_id ON messages (msg_id) WHERE msg_id IS NOT NULL;
+  `,
 ];

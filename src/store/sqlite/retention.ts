@@ -31,7 +31,7 @@ export class SqliteRetention {
     this.q = {
       // Queued and in-flight messages stay, however old (a message can be scheduled far ahead).
       messages: db.prepare(
-        `SELECT seq, id, status FROM messages WHERE seq IN (${older('messages', 'seq', 'created_at', "status NOT IN ('queued', 'submitting')")})`,
+        `SELECT seq, id, status, segment_count FROM messages WHERE seq IN (${older('messages', 'seq', 'created_at', "status NOT IN ('queued', 'submitting')")})`,
       ),
       deleteSegments: db.prepare('DELETE FROM segments WHERE message_id = ?'),
       deleteMessage: db.prepare('DELETE FROM messages WHERE seq = ?'),
@@ -63,9 +63,11 @@ export class SqliteRetention {
       seq: number;
       id: string;
       status: string;
+      segment_count: number;
     }[];
-    for (const { seq, id, status } of messages) {
-      this.q.deleteSegments.run(id);
+    for (const { seq, id, status, segment_count } of messages) {
+      // A single-segment message holds its segment in its own row (migration 5).
+      if (segment_count > 1) this.q.deleteSegments.run(id);
       this.q.deleteMessage.run(seq);
       this.counts.change(status, -1);
       deleted++;

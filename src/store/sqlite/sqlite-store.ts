@@ -32,6 +32,13 @@ import { Counts } from './counts.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteRetention } from './retention.js';
+import {
+  type ClaimRow,
+  type SegmentChange,
+  SingleSegments,
+  STATE_COLUMNS,
+  type StateRow,
+} from './single-segments.js';
 import { WalSync } from './wal-sync.js';
 
 interface MessageRow {
@@ -56,6 +63,12 @@ interface MessageRow {
   created_at: number;
   updated_at: number;
   push_id: string | null;
+  // The segment of a single-segment message (migration 5); null for others.
+  msg_id: string | null;
+  result: number | null;
+  stat: string | null;
+  submitted_at: number | null;
+  reported_at: number | null;
 }
 
 interface PushRow {
@@ -105,6 +118,32 @@ const partOf = (r: PartRow): MoPart => ({
   receivedAt: r.received_at,
 });
 
+/** Claim order: higher priority first, then earlier due, then older message (ids are time-ordered). */
+function claimsFirst(a: ClaimRow, b: ClaimRow): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.due_at !== b.due_at) return a.due_at < b.due_at;
+  return a.message_id < b.message_id;
+}
+
+function jobOf(r: ClaimRow, account: string): SegmentJob {
+  return {
+    messageId: r.message_id,
+    index: r.idx,
+    account,
+    to: r.recipient,
+    srcId: r.src_id,
+    msgFmt: r.msg_fmt,
+    tpUdhi: r.tp_udhi,
+    pkTotal: r.segment_count,
+    pkNumber: r.idx + 1,
+    content: r.content,
+    report: r.report === 1,
+    priority: r.priority,
+    validUntil: r.valid_until,
+    attempts: r.attempts + 1,
+  };
+}
+
 /** A segment in a final state is never changed again (a late report, a repeated SUBMIT_RESP). */
 const NOT_FINAL = `status NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
 
@@ -117,6 +156,7 @@ export class SqliteStore implements Store {
   private readonly wal: WalSync;
   private readonly retention: SqliteRetention;
   private readonly counts: Counts;
+  private readonly single: SingleSegments;
   private readonly q;
 
   constructor(path: string) {
@@ -132,18 +172,19 @@ export class SqliteStore implements Store {
     this.commit = new GroupCommit(this.db, this.wal);
     this.counts = new Counts(this.db);
     this.retention = new SqliteRetention(this.db, this.counts);
+    this.single = new SingleSegments(this.db, this.counts);
     const db = this.db;
     this.q = {
       insertMessage:
         db.prepare(`INSERT INTO messages (id, account, client_ref, recipient, src_id, text, binary_hex,
         encoding, msg_fmt, report, callback_url, valid_until, send_at, priority, segment_count, status, created_at, updated_at,
-        push_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`),
+        push_id, content, tp_udhi, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`),
       insertSegment:
         db.prepare(`INSERT INTO segments (message_id, idx, account, content, tp_udhi, status, priority, due_at)
         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`),
       messageById: db.prepare('SELECT * FROM messages WHERE id = ?'),
       // What refreshing a message's state needs: far cheaper than the whole row.
-      messageStatus: db.prepare('SELECT status, report, account, callback_url FROM messages WHERE id = ?'),
+      messageStatus: db.prepare(`SELECT ${STATE_COLUMNS} FROM messages WHERE id = ?`),
       messageByRef: db.prepare(
         'SELECT * FROM messages WHERE account = ? AND client_ref = ? AND recipient = ?',
       ),
@@ -155,7 +196,7 @@ export class SqliteStore implements Store {
         'UPDATE messages SET status = ?, error = coalesce(?, error), updated_at = ? WHERE id = ?',
       ),
       claim:
-        db.prepare(`SELECT s.message_id, s.idx, s.content, s.tp_udhi, s.attempts, s.priority, m.recipient, m.src_id,
+        db.prepare(`SELECT s.message_id, s.idx, s.content, s.tp_udhi, s.attempts, s.priority, s.due_at, m.recipient, m.src_id,
         m.msg_fmt, m.report, m.valid_until, m.segment_count
         FROM segments s JOIN messages m ON m.id = s.message_id
         WHERE s.account = ? AND s.status = 'queued' AND s.due_at <= ? AND (m.valid_until IS NULL OR m.valid_until > ?)
@@ -191,7 +232,7 @@ export class SqliteStore implements Store {
         VALUES (?, ?, ?, ?, ?, ?)`),
       dropOrphan: db.prepare('DELETE FROM orphan_reports WHERE msg_id = ?'),
       // Without INDEXED BY the planner walks messages_status over every queued message (80 ms at 135k).
-      expiring: db.prepare(`SELECT id FROM messages INDEXED BY messages_expiring
+      expiring: db.prepare(`SELECT ${STATE_COLUMNS} FROM messages INDEXED BY messages_expiring
         WHERE valid_until IS NOT NULL AND valid_until <= ?
         AND status IN ('queued', 'submitting')`),
       expireSegments: db.prepare(
@@ -230,7 +271,9 @@ export class SqliteStore implements Store {
       webhookDead: db.prepare("UPDATE webhooks SET status = 'dead', last_error = ? WHERE id = ?"),
       counters: db.prepare('SELECT name, n FROM counters'),
       pendingCounts: db.prepare(`SELECT
-        (SELECT count(*) FROM segments WHERE status = 'queued') AS queued,
+        (SELECT count(*) FROM segments WHERE status = 'queued')
+          + (SELECT count(*) FROM messages INDEXED BY messages_queue WHERE status = 'queued' AND segment_count = 1)
+          AS queued,
         (SELECT count(*) FROM webhooks WHERE status = 'pending') AS webhooks,
         (SELECT count(*) FROM orphan_reports) AS orphans`),
       webhookByKey: db.prepare(`SELECT event_key, url, status, attempts, created_at, next_attempt_at,
@@ -263,6 +306,8 @@ export class SqliteStore implements Store {
         const existing = this.q.messageByRef.get(m.account, m.clientRef, m.to) as MessageRow | undefined;
         if (existing) return { message: this.view(existing), created: false };
       }
+      const single = m.segments.length === 1;
+      const due = m.sendAt ?? m.createdAt;
       // Positional parameters: binding named ones from a spread object costs more than the insert itself.
       this.q.insertMessage.run(
         m.id,
@@ -283,12 +328,16 @@ export class SqliteStore implements Store {
         m.createdAt,
         m.createdAt,
         m.pushId ?? null,
+        single ? m.segments[0].content : null,
+        single ? m.segments[0].tpUdhi : null,
+        single ? due : null,
       );
       this.counts.change('queued', 1);
-      const due = m.sendAt ?? m.createdAt;
-      m.segments.forEach((s, i) => {
-        this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
-      });
+      if (!single) {
+        m.segments.forEach((s, i) => {
+          this.q.insertSegment.run(m.id, i, m.account, s.content, s.tpUdhi, m.priority, due);
+        });
+      }
       return { message: freshView(m), created: true };
     });
   }
@@ -349,9 +398,9 @@ export class SqliteStore implements Store {
       const row = this.q.messageById.get(id) as MessageRow | undefined;
       if (!row) return 'not_found';
       if (row.status === 'cancelled') return 'cancelled';
-      const statuses = this.statuses(id);
+      const statuses = row.segment_count === 1 ? [row.status] : this.statuses(id);
       if (statuses.some((s) => s !== 'queued')) return 'too_late';
-      this.q.cancelSegments.run(id);
+      if (row.segment_count !== 1) this.q.cancelSegments.run(id);
       this.q.setMessageStatus.run('cancelled', null, at, id);
       this.counts.move(row.status, 'cancelled');
       return 'cancelled';
@@ -360,49 +409,39 @@ export class SqliteStore implements Store {
 
   claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]> {
     return this.write(() => {
-      const rows = this.q.claim.all(account, now, now, limit) as {
-        message_id: string;
-        idx: number;
-        content: Buffer;
-        tp_udhi: number;
-        attempts: number;
-        priority: number;
-        recipient: string;
-        src_id: string;
-        msg_fmt: number;
-        report: number;
-        valid_until: number | null;
-        segment_count: number;
-      }[];
-      return rows.map((r) => {
-        this.q.markSubmitting.run(r.message_id, r.idx);
-        if (this.q.messageSubmitting.run(now, r.message_id).changes === 1)
-          this.counts.move('queued', 'submitting');
-        return {
-          messageId: r.message_id,
-          index: r.idx,
-          account,
-          to: r.recipient,
-          srcId: r.src_id,
-          msgFmt: r.msg_fmt,
-          tpUdhi: r.tp_udhi,
-          pkTotal: r.segment_count,
-          pkNumber: r.idx + 1,
-          content: r.content,
-          report: r.report === 1,
-          priority: r.priority,
-          validUntil: r.valid_until,
-          attempts: r.attempts + 1,
-        };
-      });
+      // The queue is in two indexes (messages of one segment, and segments of longer ones): merged here.
+      const several = this.q.claim.all(account, now, now, limit) as ClaimRow[];
+      const single = this.single.claimable(account, now, limit);
+      const jobs: SegmentJob[] = [];
+      let i = 0;
+      let j = 0;
+      while (jobs.length < limit && (i < several.length || j < single.length)) {
+        if (j === single.length || (i < several.length && claimsFirst(several[i], single[j]))) {
+          const r = several[i++];
+          this.q.markSubmitting.run(r.message_id, r.idx);
+          if (this.q.messageSubmitting.run(now, r.message_id).changes === 1)
+            this.counts.move('queued', 'submitting');
+          jobs.push(jobOf(r, account));
+        } else {
+          const r = single[j++];
+          this.single.markSubmitting(r.seq as number, now);
+          jobs.push(jobOf(r, account));
+        }
+      }
+      return jobs;
     }, false);
   }
 
   requeueSegments(keys: { messageId: string; index: number }[]): Promise<void> {
     return this.write(() => {
       const now = Date.now();
-      for (const k of keys) this.q.requeue.run(k.messageId, k.index);
-      for (const id of new Set(keys.map((k) => k.messageId))) this.refresh(id, now);
+      const several = new Set<string>();
+      for (const k of keys) {
+        if (this.single.requeue(k.messageId, now)) continue;
+        this.q.requeue.run(k.messageId, k.index);
+        several.add(k.messageId);
+      }
+      for (const id of several) this.refresh(id, now);
     }, false);
   }
 
@@ -412,7 +451,7 @@ export class SqliteStore implements Store {
         message_id: string;
       }[];
       const now = Date.now();
-      let segments = 0;
+      let segments = this.single.recover(account, now);
       for (const { message_id } of ids) {
         segments += this.q.requeueMessage.run(message_id).changes;
         this.refresh(message_id, now);
@@ -423,42 +462,62 @@ export class SqliteStore implements Store {
 
   recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
+      const finals: FinalMessage[] = [];
       const touched = new Map<string, string | undefined>();
       for (const o of outcomes) {
+        const row = this.q.messageStatus.get(o.messageId) as StateRow | undefined;
+        if (!row) continue;
+        if (row.segment_count === 1) {
+          if (FINAL_STATES.has(row.status)) continue; // a repeated SUBMIT_RESP
+          this.settle(this.single.apply(row, this.outcomeChange(o), o.at), o.at, finals, onFinal);
+          continue;
+        }
         if (o.result === 0 && o.msgId !== undefined) {
           if (this.q.submitted.run(o.msgId, o.at, o.messageId, o.index).changes === 0) continue; // already final
-          const orphan = this.q.orphan.get(o.msgId) as { stat: string; received_at: number } | undefined;
-          if (orphan) {
-            this.applyReport(o.messageId, o.index, orphan.stat, orphan.received_at);
-            this.q.dropOrphan.run(o.msgId);
-          }
+          const orphan = this.takeOrphan(o.msgId);
+          if (orphan) this.applyReport(o.messageId, o.index, orphan.stat, orphan.received_at);
         } else if (this.q.rejected.run(o.result, o.at, o.messageId, o.index).changes === 0) {
           continue; // already final
         }
         touched.set(o.messageId, o.error ?? touched.get(o.messageId));
       }
-      return this.refreshAll(touched, outcomes[0]?.at ?? Date.now(), onFinal);
+      this.refreshAll(touched, outcomes[0]?.at ?? Date.now(), finals, onFinal);
+      return finals;
     });
   }
 
   expireDue(now: number, onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
+      const finals: FinalMessage[] = [];
       const touched = new Map<string, string | undefined>();
-      for (const { id } of this.q.expiring.all(now) as { id: string }[]) {
+      const error = 'validUntil passed before the message was sent';
+      for (const row of this.q.expiring.all(now) as StateRow[]) {
         // Only segments not yet sent expire; a message whose segments are all in flight is left alone.
-        if (this.q.expireSegments.run(id).changes > 0) {
-          touched.set(id, 'validUntil passed before the message was sent');
+        if (row.segment_count === 1) {
+          if (row.status === 'queued')
+            this.settle(this.single.apply(row, { status: 'expired', error }, now), now, finals, onFinal);
+        } else if (this.q.expireSegments.run(row.id).changes > 0) {
+          touched.set(row.id, error);
         }
       }
-      return this.refreshAll(touched, now, onFinal);
+      this.refreshAll(touched, now, finals, onFinal);
+      return finals;
     });
   }
 
   recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
+      const finals: FinalMessage[] = [];
       const touched = new Map<string, string | undefined>();
       for (const r of reports) {
-        if (statToStatus(r.stat) === null) continue;
+        const status = statToStatus(r.stat);
+        if (status === null) continue;
+        const row = this.single.byMsgId(r.msgId);
+        if (row) {
+          const change = { status, stat: r.stat, reportedAt: r.receivedAt };
+          this.settle(this.single.apply(row, change, r.receivedAt), r.receivedAt, finals, onFinal);
+          continue;
+        }
         const seg = this.q.segmentByMsgId.get(r.msgId) as { message_id: string; idx: number } | undefined;
         if (!seg) {
           this.q.putOrphan.run(r.msgId, r.stat, r.submitTime, r.doneTime, r.dest, r.receivedAt);
@@ -467,7 +526,8 @@ export class SqliteStore implements Store {
         this.applyReport(seg.message_id, seg.idx, r.stat, r.receivedAt);
         touched.set(seg.message_id, undefined);
       }
-      return this.refreshAll(touched, reports[0]?.receivedAt ?? Date.now(), onFinal);
+      this.refreshAll(touched, reports[0]?.receivedAt ?? Date.now(), finals, onFinal);
+      return finals;
     });
   }
 
@@ -683,6 +743,43 @@ export class SqliteStore implements Store {
     if (status) this.q.applyReport.run(status, stat, at, messageId, index);
   }
 
+  /** The report that arrived before this Msg_Id's SUBMIT_RESP, if one did; it is consumed. */
+  private takeOrphan(msgId: string): { stat: string; received_at: number } | undefined {
+    const orphan = this.q.orphan.get(msgId) as { stat: string; received_at: number } | undefined;
+    if (orphan) this.q.dropOrphan.run(msgId);
+    return orphan;
+  }
+
+  /** A SUBMIT_RESP's change to a single-segment message, with the report that came before it, if any. */
+  private outcomeChange(o: SubmitOutcome): SegmentChange {
+    if (o.result !== 0 || o.msgId === undefined)
+      return { status: 'rejected', result: o.result, submittedAt: o.at, error: o.error };
+    const change: SegmentChange = {
+      status: 'submitted',
+      msgId: o.msgId,
+      result: 0,
+      submittedAt: o.at,
+      error: o.error,
+    };
+    const orphan = this.takeOrphan(o.msgId);
+    const reported = orphan && statToStatus(orphan.stat);
+    if (!reported) return change;
+    return { ...change, status: reported, stat: orphan.stat, reportedAt: orphan.received_at };
+  }
+
+  /** Collects a message that just became final, and queues its webhook if the hook gives one. */
+  private settle(
+    final: FinalMessage | undefined,
+    now: number,
+    finals: FinalMessage[],
+    onFinal: FinalHook | undefined,
+  ): void {
+    if (!final) return;
+    finals.push(final);
+    const event = onFinal?.(final, () => this.view(this.q.messageById.get(final.id) as MessageRow));
+    if (event) this.queueWebhook(event, now);
+  }
+
   private queueWebhook(event: WebhookEvent, now: number): void {
     this.q.insertWebhook.run(event.eventKey, event.url, event.body, now, now, event.contentType ?? JSON_TYPE);
   }
@@ -712,12 +809,13 @@ export class SqliteStore implements Store {
     return (this.q.segmentStatuses.all(id) as { status: MessageStatus }[]).map((r) => r.status);
   }
 
-  /** Recomputes a message's state from its segments; returns it when it just became final. */
+  /**
+   * Recomputes the state of a message of several segments from its segments; returns it when it just
+   * became final. (A single-segment message's state is its segment's: there is nothing to recompute.)
+   */
   private refresh(id: string, now: number, error?: string): FinalMessage | undefined {
-    const row = this.q.messageStatus.get(id) as
-      | Pick<MessageRow, 'status' | 'report' | 'account' | 'callback_url'>
-      | undefined;
-    if (!row) return undefined;
+    const row = this.q.messageStatus.get(id) as StateRow | undefined;
+    if (!row || row.segment_count === 1) return undefined;
     const next = nextMessageState(row.status, this.statuses(id), row.report === 1);
     if (!next.changed && error === undefined) return undefined;
     this.q.setMessageStatus.run(next.status, error ?? null, now, id);
@@ -730,21 +828,16 @@ export class SqliteStore implements Store {
   private refreshAll(
     touched: Map<string, string | undefined>,
     now: number,
-    onFinal?: FinalHook,
-  ): FinalMessage[] {
-    const finals: FinalMessage[] = [];
-    for (const [id, error] of touched) {
-      const final = this.refresh(id, now, error);
-      if (!final) continue;
-      finals.push(final);
-      const event = onFinal?.(final, () => this.view(this.q.messageById.get(id) as MessageRow));
-      if (event) this.queueWebhook(event, now);
-    }
-    return finals;
+    finals: FinalMessage[],
+    onFinal: FinalHook | undefined,
+  ): void {
+    for (const [id, error] of touched) this.settle(this.refresh(id, now, error), now, finals, onFinal);
   }
 
   private view(row: MessageRow): MessageView {
-    const segments = (this.q.segmentsOf.all(row.id) as SegmentRow[]).map(
+    const rows =
+      row.segment_count === 1 ? [{ ...row, idx: 0 }] : (this.q.segmentsOf.all(row.id) as SegmentRow[]);
+    const segments = rows.map(
       (s): SegmentView => ({
         index: s.idx,
         msgId: s.msg_id,
