@@ -167,6 +167,11 @@ export class SqliteStore implements Store {
     // write is acknowledged (an fsync here takes ~3 ms and would block everything else).
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // A checkpoint (copying the WAL back into the database, on the committing thread) every ~40 MB of WAL
+    // instead of every 4 MB: pages changed again and again (index tails, recent rows) are copied once per
+    // checkpoint, and a commit that checkpoints (~6 ms) comes a tenth as often. Draining a queue, this
+    // took the time commits spend from ~22 % of the event loop to ~16 %.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.migrate();
     this.wal = new WalSync(path === ':memory:' ? null : `${path}-wal`);
     this.commit = new GroupCommit(this.db, this.wal);
