@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/store/ids.js';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { MIGRATIONS, moveSingleSegments } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
 import type { MessageStatus } from '../../src/store/status.js';
@@ -49,6 +49,13 @@ const emptyPush = (pushId: string, account: string): NewPush => ({
   addresses: [],
 });
 
+/** The SQL of migration `v` (those written as SQL). */
+function sqlOf(v: number): string {
+  const migration = MIGRATIONS[v];
+  if (typeof migration !== 'string') throw new Error(`migration ${v} is not SQL`);
+  return migration;
+}
+
 /** A message as an older version stored it: a row in `segments` for each segment, in these states. */
 interface LegacyMessage {
   m: NewMessage;
@@ -60,7 +67,7 @@ interface LegacyMessage {
 function legacy(version: number, messages: LegacyMessage[]): string {
   const file = path.join(dir, `d-${++n}.db`);
   const db = new Database(file);
-  for (const sql of MIGRATIONS.slice(0, version)) db.exec(sql);
+  for (let v = 0; v < version; v++) db.exec(sqlOf(v));
   db.pragma(`user_version = ${version}`);
   const message = db.prepare(`INSERT INTO messages (id, account, recipient, src_id, text, encoding, msg_fmt,
     report, callback_url, priority, segment_count, status, created_at, updated_at)
@@ -230,8 +237,8 @@ describe('SqliteStore on disk', () => {
   it('a database from before source_reference: the push records it holds open without one', async () => {
     const file = path.join(dir, `d-${++n}.db`);
     const old = new Database(file);
-    old.exec(MIGRATIONS[0]);
-    old.exec(MIGRATIONS[1]);
+    old.exec(sqlOf(0));
+    old.exec(sqlOf(1));
     old.pragma('user_version = 2');
     old
       .prepare(
@@ -318,6 +325,44 @@ describe('SqliteStore on disk', () => {
     expect(finals.map((f) => [f.id, f.status])).toEqual([[sent.id, 'delivered']]);
     expect((await store.getMessage(sent.id))?.segments[0]).toMatchObject({ msgId: sentId, stat: 'DELIVRD' });
     expect((await store.stats()).messagesByStatus).toEqual({ delivered: 2, submitting: 2 });
+  });
+
+  it('single-segment messages move in chunks, the WAL kept small, and a move cut short is run again', async () => {
+    const ms = [1, 2, 3, 4, 5].map((k) =>
+      newMessage({ to: `1380000030${k}`, createdAt: T0 + k, segments: k === 3 ? 2 : 1 }),
+    );
+    const file = legacy(
+      4,
+      ms.map((m) => ({
+        m,
+        status: 'queued',
+        segments: m.segments.map(() => ({ status: 'queued' as const })),
+      })),
+    );
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec(sqlOf(4)); // the new columns
+    moveSingleSegments(db, 2); // chunk boundaries fall between messages
+    expect(fs.statSync(`${file}-wal`).size).toBe(0);
+    const moved = db.prepare('SELECT id, content, due_at FROM messages ORDER BY seq').all();
+    moveSingleSegments(db, 3); // run again, as after a crash: nothing changes
+    expect(db.prepare('SELECT id, content, due_at FROM messages ORDER BY seq').all()).toEqual(moved);
+    expect(count(db, 'SELECT count(*) AS n FROM segments')).toBe(2);
+    db.pragma('user_version = 5'); // cut short before the move was recorded
+    db.close();
+    const jobs = await reopen(file).claimSegments(ms[0].account, 10, T0 + 10);
+    expect(jobs.map((j) => [j.messageId, j.index])).toEqual([
+      [ms[0].id, 0],
+      [ms[1].id, 0],
+      [ms[2].id, 0],
+      [ms[2].id, 1],
+      [ms[3].id, 0],
+      [ms[4].id, 0],
+    ]);
+    for (const j of jobs) {
+      const sent = ms.find((m) => m.id === j.messageId)?.segments[j.index].content as Uint8Array;
+      expect(Buffer.compare(j.content, Buffer.from(sent))).toBe(0);
+    }
   });
 
   it('the counters equal a count of the rows after every kind of write', async () => {

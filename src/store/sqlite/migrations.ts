@@ -1,5 +1,10 @@
-/** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
-export const MIGRATIONS: readonly string[] = [
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema versions, applied in order; `PRAGMA user_version` records how many ran. A string runs in one
+ * transaction with its version; a function runs its own transactions and must be safe to run again.
+ */
+export const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   `
   CREATE TABLE messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -143,7 +148,8 @@ export const MIGRATIONS: readonly string[] = [
   // A message of one segment (most of them) keeps that segment in its own row: its state is the message's,
   // so each step of its life is one read and one write of one row, where a segment row beside it took a
   // write to each row and a read of both to recompute the message's state. Messages of several segments
-  // keep their rows in `segments`. Single-segment messages stored before are moved into their rows.
+  // keep their rows in `segments`. Then single-segment messages stored before move into their rows, and
+  // the indexes that find them are built.
   `
   ALTER TABLE messages ADD COLUMN content BLOB;
   ALTER TABLE messages ADD COLUMN tp_udhi INTEGER;
@@ -154,12 +160,35 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN submitted_at INTEGER;
   ALTER TABLE messages ADD COLUMN reported_at INTEGER;
   ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-  UPDATE messages SET (content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at, attempts) =
-    (SELECT content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at, attempts
-     FROM segments WHERE message_id = messages.id AND idx = 0)
-    WHERE segment_count = 1;
-  DELETE FROM segments WHERE message_id IN (SELECT id FROM messages WHERE segment_count = 1);
-  CREATE INDEX messages_queue ON messages (account, priority DESC, due_at) WHERE status = 'queued' AND segment_count = 1;
-  CREATE INDEX messages_msg_id ON messages (msg_id) WHERE msg_id IS NOT NULL;
+  `,
+  (db) => moveSingleSegments(db),
+  `
+  CREATE INDEX IF NOT EXISTS messages_queue ON messages (account, priority DESC, due_at)
+    WHERE status = 'queued' AND segment_count = 1;
+  CREATE INDEX IF NOT EXISTS messages_msg_id ON messages (msg_id) WHERE msg_id IS NOT NULL;
   `,
 ];
+
+/**
+ * Moves each single-segment message's `segments` row into its message's row, `chunk` messages per
+ * transaction with the WAL checkpointed and truncated between them: a large database is upgraded
+ * without a WAL as large as its messages table. A message is moved only while its `segments` row is
+ * there, so a run cut short is simply run again.
+ */
+export function moveSingleSegments(db: Database, chunk = 10_000): void {
+  const move = db.prepare(`UPDATE messages SET (content, tp_udhi, due_at, msg_id, result, stat, submitted_at,
+    reported_at, attempts) = (SELECT content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at,
+    attempts FROM segments WHERE message_id = messages.id AND idx = 0)
+    WHERE seq > ? AND seq <= ? AND segment_count = 1
+    AND EXISTS (SELECT 1 FROM segments WHERE message_id = messages.id)`);
+  const drop = db.prepare(`DELETE FROM segments WHERE message_id IN
+    (SELECT id FROM messages WHERE seq > ? AND seq <= ? AND segment_count = 1)`);
+  const last = (db.prepare('SELECT max(seq) FROM messages').pluck().get() as number | null) ?? 0;
+  for (let from = 0; from < last; from += chunk) {
+    db.transaction(() => {
+      move.run(from, from + chunk);
+      drop.run(from, from + chunk);
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}

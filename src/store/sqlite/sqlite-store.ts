@@ -289,10 +289,16 @@ export class SqliteStore implements Store {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
+      const migration = MIGRATIONS[v];
+      if (typeof migration === 'string') {
+        this.db.transaction(() => {
+          this.db.exec(migration);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })();
+      } else {
+        migration(this.db);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      }
     }
   }
 
