@@ -183,8 +183,12 @@ export function moveSingleSegments(db: Database, chunk = 10_000): void {
     AND EXISTS (SELECT 1 FROM segments WHERE message_id = messages.id)`);
   const drop = db.prepare(`DELETE FROM segments WHERE message_id IN
     (SELECT id FROM messages WHERE seq > ? AND seq <= ? AND segment_count = 1)`);
-  const last = (db.prepare('SELECT max(seq) FROM messages').pluck().get() as number | null) ?? 0;
-  for (let from = 0; from < last; from += chunk) {
+  // From the oldest message left: retention deletes oldest first, so the gaps are before it.
+  const { first, last } = db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM messages').get() as {
+    first: number | null;
+    last: number | null;
+  };
+  for (let from = (first ?? 1) - 1; from < (last ?? 0); from += chunk) {
     db.transaction(() => {
       move.run(from, from + chunk);
       drop.run(from, from + chunk);
