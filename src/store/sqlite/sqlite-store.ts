@@ -144,6 +144,12 @@ function jobOf(r: ClaimRow, account: string): SegmentJob {
   };
 }
 
+/**
+ * Messages of several segments a write changed, to refresh at its end: the error to record, and the
+ * message's row when the write already read it (its state is unchanged until the refresh).
+ */
+type Touched = Map<string, { error?: string; row?: StateRow }>;
+
 /** A segment in a final state is never changed again (a late report, a repeated SUBMIT_RESP). */
 const NOT_FINAL = `status NOT IN (${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
 
@@ -474,12 +480,13 @@ export class SqliteStore implements Store {
   recordSubmits(outcomes: SubmitOutcome[], onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
       const finals: FinalMessage[] = [];
-      const touched = new Map<string, string | undefined>();
+      const touched: Touched = new Map();
       for (const o of outcomes) {
         const row = this.q.messageStatus.get(o.messageId) as StateRow | undefined;
         if (!row) continue;
         if (row.segment_count === 1) {
-          if (FINAL_STATES.has(row.status)) continue; // a repeated SUBMIT_RESP
+          // A repeated SUBMIT_RESP: not applied, and a report waiting for its Msg_Id is left where it is.
+          if (FINAL_STATES.has(row.status)) continue;
           this.settle(this.single.apply(row, this.outcomeChange(o), o.at), o.at, finals, onFinal);
           continue;
         }
@@ -490,7 +497,7 @@ export class SqliteStore implements Store {
         } else if (this.q.rejected.run(o.result, o.at, o.messageId, o.index).changes === 0) {
           continue; // already final
         }
-        touched.set(o.messageId, o.error ?? touched.get(o.messageId));
+        touched.set(o.messageId, { row, error: o.error ?? touched.get(o.messageId)?.error });
       }
       this.refreshAll(touched, outcomes[0]?.at ?? Date.now(), finals, onFinal);
       return finals;
@@ -500,7 +507,7 @@ export class SqliteStore implements Store {
   expireDue(now: number, onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
       const finals: FinalMessage[] = [];
-      const touched = new Map<string, string | undefined>();
+      const touched: Touched = new Map();
       const error = 'validUntil passed before the message was sent';
       for (const row of this.q.expiring.all(now) as StateRow[]) {
         // Only segments not yet sent expire; a message whose segments are all in flight is left alone.
@@ -508,7 +515,7 @@ export class SqliteStore implements Store {
           if (row.status === 'queued')
             this.settle(this.single.apply(row, { status: 'expired', error }, now), now, finals, onFinal);
         } else if (this.q.expireSegments.run(row.id).changes > 0) {
-          touched.set(row.id, error);
+          touched.set(row.id, { row, error });
         }
       }
       this.refreshAll(touched, now, finals, onFinal);
@@ -519,7 +526,7 @@ export class SqliteStore implements Store {
   recordReports(reports: IncomingReport[], onFinal?: FinalHook): Promise<FinalMessage[]> {
     return this.write(() => {
       const finals: FinalMessage[] = [];
-      const touched = new Map<string, string | undefined>();
+      const touched: Touched = new Map();
       for (const r of reports) {
         const status = statToStatus(r.stat);
         if (status === null) continue;
@@ -535,7 +542,7 @@ export class SqliteStore implements Store {
           continue;
         }
         this.applyReport(seg.message_id, seg.idx, r.stat, r.receivedAt);
-        touched.set(seg.message_id, undefined);
+        touched.set(seg.message_id, {});
       }
       this.refreshAll(touched, reports[0]?.receivedAt ?? Date.now(), finals, onFinal);
       return finals;
@@ -824,8 +831,12 @@ export class SqliteStore implements Store {
    * Recomputes the state of a message of several segments from its segments; returns it when it just
    * became final. (A single-segment message's state is its segment's: there is nothing to recompute.)
    */
-  private refresh(id: string, now: number, error?: string): FinalMessage | undefined {
-    const row = this.q.messageStatus.get(id) as StateRow | undefined;
+  private refresh(
+    id: string,
+    now: number,
+    error?: string,
+    row = this.q.messageStatus.get(id) as StateRow | undefined,
+  ): FinalMessage | undefined {
     if (!row || row.segment_count === 1) return undefined;
     const next = nextMessageState(row.status, this.statuses(id), row.report === 1);
     if (!next.changed && error === undefined) return undefined;
@@ -837,12 +848,13 @@ export class SqliteStore implements Store {
   }
 
   private refreshAll(
-    touched: Map<string, string | undefined>,
+    touched: Touched,
     now: number,
     finals: FinalMessage[],
     onFinal: FinalHook | undefined,
   ): void {
-    for (const [id, error] of touched) this.settle(this.refresh(id, now, error), now, finals, onFinal);
+    for (const [id, { error, row }] of touched)
+      this.settle(this.refresh(id, now, error, row), now, finals, onFinal);
   }
 
   private view(row: MessageRow): MessageView {
