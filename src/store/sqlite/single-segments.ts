@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { FINAL_STATES, type MessageStatus, nextMessageState } from '../status.js';
 import type { FinalMessage } from '../types.js';
 import type { Counts } from './counts.js';
+import { firstRows } from './first-rows.js';
 
 /** What a step needs of a message's row to change the state of a message held in one row. */
 export interface StateRow {
@@ -67,7 +68,7 @@ export class SingleSegments {
         recipient, src_id, msg_fmt, report, valid_until, segment_count FROM messages
         WHERE account = ? AND status = 'queued' AND segment_count = 1 AND due_at <= ?
         AND (valid_until IS NULL OR valid_until > ?)
-        ORDER BY priority DESC, due_at LIMIT ?`),
+        ORDER BY priority DESC, due_at`),
       markSubmitting: db.prepare(
         "UPDATE messages SET status = 'submitting', attempts = attempts + 1, updated_at = ? WHERE seq = ?",
       ),
@@ -87,7 +88,7 @@ export class SingleSegments {
 
   /** Up to `limit` queued single-segment messages of the account that are due, in claim order. */
   claimable(account: string, now: number, limit: number): ClaimRow[] {
-    return this.q.claimable.all(account, now, now, limit) as ClaimRow[];
+    return firstRows<ClaimRow>(this.q.claimable, limit, account, now, now);
   }
 
   markSubmitting(seq: number, now: number): void {

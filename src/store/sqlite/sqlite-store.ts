@@ -29,6 +29,7 @@ import type {
   WebhookState,
 } from '../types.js';
 import { Counts } from './counts.js';
+import { firstRows } from './first-rows.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteRetention } from './retention.js';
@@ -211,7 +212,7 @@ export class SqliteStore implements Store {
         m.msg_fmt, m.report, m.valid_until, m.segment_count
         FROM segments s JOIN messages m ON m.id = s.message_id
         WHERE s.account = ? AND s.status = 'queued' AND s.due_at <= ? AND (m.valid_until IS NULL OR m.valid_until > ?)
-        ORDER BY s.priority DESC, s.due_at LIMIT ?`),
+        ORDER BY s.priority DESC, s.due_at`),
       markSubmitting: db.prepare(
         "UPDATE segments SET status = 'submitting', attempts = attempts + 1 WHERE message_id = ? AND idx = ?",
       ),
@@ -273,7 +274,7 @@ export class SqliteStore implements Store {
         db.prepare(`INSERT OR IGNORE INTO webhooks (event_key, url, body, status, next_attempt_at, created_at,
         content_type) VALUES (?, ?, ?, 'pending', ?, ?, ?)`),
       dueWebhooks: db.prepare(`SELECT id, url, body, content_type, attempts, created_at FROM webhooks
-        WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
+        WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at`),
       leaseWebhook: db.prepare(
         'UPDATE webhooks SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?',
       ),
@@ -427,7 +428,7 @@ export class SqliteStore implements Store {
   claimSegments(account: string, limit: number, now: number): Promise<SegmentJob[]> {
     return this.write(() => {
       // The queue is in two indexes (messages of one segment, and segments of longer ones): merged here.
-      const several = this.q.claim.all(account, now, now, limit) as ClaimRow[];
+      const several = firstRows<ClaimRow>(this.q.claim, limit, account, now, now);
       const single = this.single.claimable(account, now, limit);
       const jobs: SegmentJob[] = [];
       let i = 0;
@@ -663,14 +664,14 @@ export class SqliteStore implements Store {
 
   claimWebhooks(now: number, limit: number, leaseMs: number): Promise<WebhookJob[]> {
     return this.write(() => {
-      const rows = this.q.dueWebhooks.all(now, limit) as {
+      const rows = firstRows<{
         id: number;
         url: string;
         body: string;
         content_type: string;
         attempts: number;
         created_at: number;
-      }[];
+      }>(this.q.dueWebhooks, limit, now);
       for (const r of rows) this.q.leaseWebhook.run(now + leaseMs, r.id);
       return rows.map((r) => ({
         id: r.id,
