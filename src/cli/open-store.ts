@@ -1,11 +1,13 @@
+import type { Logger } from 'pino';
 import type { GatewayConfig } from '../gateway/config.js';
 import { StoreConfigError } from '../store/errors.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import { CliError } from './io.js';
+import { upgradeLog } from './upgrade-log.js';
 
-/** The configured store; a bad URL or an unreachable Redis is a one-line CLI error. */
-export async function openStoreOf(config: GatewayConfig): Promise<Store> {
+/** The configured store; a bad URL or an unreachable Redis is a one-line CLI error. An upgrade is logged. */
+export async function openStoreOf(config: GatewayConfig, logger: Logger): Promise<Store> {
   try {
     return await openStore(config.store, {
       prefix: config.storePrefix,
@@ -13,6 +15,7 @@ export async function openStoreOf(config: GatewayConfig): Promise<Store> {
       nodeTtlMs: config.cluster?.nodeTtlMs,
       claimIdleMs: config.cluster?.claimIdleMs,
       reportWaitMs: config.reportWaitMs,
+      onUpgrade: upgradeLog(logger),
     });
   } catch (err) {
     if (err instanceof StoreConfigError || /^store: /.test((err as Error).message))

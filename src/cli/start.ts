@@ -42,7 +42,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
           throw new CliError('http.apiKeys: at least one API key is required (--api-key or CMPPGW_API_KEYS)');
         config.http.apiKeys.push(newDemoKey());
       }
-      const gateway = new Gateway(config, await openStoreOf(config), logger);
+      const gateway = new Gateway(config, await openStoreOf(config, logger), logger);
       await gateway.start();
       const app = await buildApp(gateway, { ...config.http, pap: config.pap, logger });
       const url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -1,6 +1,7 @@
 import { StoreConfigError } from './errors.js';
 import { RedisStore } from './redis/redis-store.js';
 import { checkPrefix, parseRedisUrl } from './redis/url.js';
+import type { UpgradeEvent } from './sqlite/migrations.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
@@ -15,6 +16,8 @@ export interface StoreOptions {
   claimIdleMs?: number;
   /** How long a Msg_Id stays matchable to its segment (the report wait). */
   reportWaitMs?: number;
+  /** SQLite: told how upgrading a database written by an earlier version goes. */
+  onUpgrade?: (event: UpgradeEvent) => void;
 }
 
 /** Throws StoreConfigError (naming `store`) unless the URL is `sqlite:PATH`, `redis://…` or `rediss://…`. */
@@ -33,7 +36,8 @@ export function checkStoreUrl(url: string): void {
 /** A store from its URL: `sqlite:PATH` (the embedded default) or `redis://` / `rediss://` (several nodes). */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   checkStoreUrl(url);
-  if (url.startsWith('sqlite:')) return new SqliteStore(url.slice('sqlite:'.length));
+  if (url.startsWith('sqlite:'))
+    return new SqliteStore(url.slice('sqlite:'.length), { onUpgrade: options.onUpgrade });
   const target = parseRedisUrl(url);
   const prefix =
     target.prefix ?? (options.prefix === undefined ? undefined : checkPrefix('storePrefix', options.prefix));

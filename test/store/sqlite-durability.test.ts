@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { newId } from '../../src/store/ids.js';
-import { MIGRATIONS, moveSingleSegments } from '../../src/store/sqlite/migrations.js';
+import { MIGRATIONS, moveSingleSegments, type UpgradeEvent } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
 import type { MessageStatus } from '../../src/store/status.js';
@@ -24,8 +24,8 @@ function fresh(): { file: string; store: SqliteStore } {
   return { file, store };
 }
 
-function reopen(file: string): SqliteStore {
-  const store = new SqliteStore(file);
+function reopen(file: string, onUpgrade?: (event: UpgradeEvent) => void): SqliteStore {
+  const store = new SqliteStore(file, { onUpgrade });
   open.push(store);
   return store;
 }
@@ -214,8 +214,10 @@ describe('SqliteStore on disk', () => {
     expect(jobs.every((j) => j.attempts === 2)).toBe(true);
   });
 
-  it('migrations set user_version; reopening runs none again', async () => {
-    const { file, store } = fresh();
+  it('migrations set user_version; reopening runs none again; neither is an upgrade to tell', async () => {
+    const events: UpgradeEvent[] = [];
+    const file = path.join(dir, `d-${++n}.db`);
+    const store = reopen(file, (e) => events.push(e));
     const db = peek(file);
     expect(MIGRATIONS.length).toBeGreaterThan(0);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -229,7 +231,9 @@ describe('SqliteStore on disk', () => {
     );
     await store.insertMessages([newMessage()]);
     await store.close();
-    const again = reopen(file); // would throw "table messages already exists" if a migration re-ran
+    // Would throw "table messages already exists" if a migration re-ran.
+    const again = reopen(file, (e) => events.push(e));
+    expect(events).toEqual([]);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect((await again.listMessages({ limit: 10 })).items).toHaveLength(1);
   });
@@ -290,7 +294,13 @@ describe('SqliteStore on disk', () => {
       { m: long, status: 'queued', segments: [0, 1, 2].map(() => ({ status: 'queued' as const })) },
       { m: done, status: 'delivered', segments: [{ status: 'delivered', msgId: doneId, stat: 'DELIVRD' }] },
     ]);
-    const store = reopen(file);
+    const events: UpgradeEvent[] = [];
+    const store = reopen(file, (e) => events.push(e));
+    // The upgrade told its start, the move's progress (4 message rows) and its end.
+    expect(events.map((e) => e.step)).toEqual(['start', 'progress', 'done']);
+    expect(events[0]).toEqual({ step: 'start', from: 4, to: MIGRATIONS.length });
+    expect(events[1]).toEqual({ step: 'progress', migration: 6, done: 4, total: 4 });
+    expect(events[2]).toMatchObject({ step: 'done', from: 4, to: MIGRATIONS.length });
     // Moved: only the long message keeps rows in `segments`.
     expect(count(peek(file), 'SELECT count(*) AS n FROM segments')).toBe(3);
     expect((await store.stats()).queuedSegments).toBe(4);
@@ -342,10 +352,17 @@ describe('SqliteStore on disk', () => {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.exec(sqlOf(4)); // the new columns
-    moveSingleSegments(db, 2); // chunk boundaries fall between messages
+    const progress: [number, number][] = [];
+    // Chunk boundaries fall between messages; progress is told per chunk.
+    moveSingleSegments(db, { chunk: 2, progress: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual([
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     expect(fs.statSync(`${file}-wal`).size).toBe(0);
     const moved = db.prepare('SELECT id, content, due_at FROM messages ORDER BY seq').all();
-    moveSingleSegments(db, 3); // run again, as after a crash: nothing changes
+    moveSingleSegments(db, { chunk: 3 }); // run again, as after a crash: nothing changes
     expect(db.prepare('SELECT id, content, due_at FROM messages ORDER BY seq').all()).toEqual(moved);
     expect(count(db, 'SELECT count(*) AS n FROM segments')).toBe(2);
     db.pragma('user_version = 5'); // cut short before the move was recorded

@@ -1,10 +1,19 @@
 import type { Database } from 'better-sqlite3';
 
+/** How far a long migration has got: `done` of `total`, in units of its own. */
+export type MigrationProgress = (done: number, total: number) => void;
+
+/** What opening a database written by an earlier version tells: the upgrade's start, progress and end. */
+export type UpgradeEvent =
+  | { step: 'start'; from: number; to: number }
+  | { step: 'progress'; migration: number; done: number; total: number }
+  | { step: 'done'; from: number; to: number; ms: number };
+
 /**
  * Schema versions, applied in order; `PRAGMA user_version` records how many ran. A string runs in one
  * transaction with its version; a function runs its own transactions and must be safe to run again.
  */
-export const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
+export const MIGRATIONS: readonly (string | ((db: Database, progress: MigrationProgress) => void))[] = [
   `
   CREATE TABLE messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -161,7 +170,7 @@ export const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
   ALTER TABLE messages ADD COLUMN reported_at INTEGER;
   ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
   `,
-  (db) => moveSingleSegments(db),
+  (db, progress) => moveSingleSegments(db, { progress }),
   `
   CREATE INDEX IF NOT EXISTS messages_queue ON messages (account, priority DESC, due_at)
     WHERE status = 'queued' AND segment_count = 1;
@@ -173,9 +182,12 @@ export const MIGRATIONS: readonly (string | ((db: Database) => void))[] = [
  * Moves each single-segment message's `segments` row into its message's row, `chunk` messages per
  * transaction with the WAL checkpointed and truncated between them: a large database is upgraded
  * without a WAL as large as its messages table. A message is moved only while its `segments` row is
- * there, so a run cut short is simply run again.
+ * there, so a run cut short is simply run again. Progress is told after each chunk, in message rows.
  */
-export function moveSingleSegments(db: Database, chunk = 10_000): void {
+export function moveSingleSegments(
+  db: Database,
+  { chunk = 10_000, progress }: { chunk?: number; progress?: MigrationProgress } = {},
+): void {
   const move = db.prepare(`UPDATE messages SET (content, tp_udhi, due_at, msg_id, result, stat, submitted_at,
     reported_at, attempts) = (SELECT content, tp_udhi, due_at, msg_id, result, stat, submitted_at, reported_at,
     attempts FROM segments WHERE message_id = messages.id AND idx = 0)
@@ -188,11 +200,14 @@ export function moveSingleSegments(db: Database, chunk = 10_000): void {
     first: number | null;
     last: number | null;
   };
-  for (let from = (first ?? 1) - 1; from < (last ?? 0); from += chunk) {
+  const start = (first ?? 1) - 1;
+  const end = last ?? 0;
+  for (let from = start; from < end; from += chunk) {
     db.transaction(() => {
       move.run(from, from + chunk);
       drop.run(from, from + chunk);
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
+    progress?.(Math.min(from + chunk, end) - start, end - start);
   }
 }

@@ -31,7 +31,7 @@ import type {
 import { Counts } from './counts.js';
 import { firstRows } from './first-rows.js';
 import { GroupCommit } from './group-commit.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type UpgradeEvent } from './migrations.js';
 import { SqliteRetention } from './retention.js';
 import {
   type ClaimRow,
@@ -166,7 +166,8 @@ export class SqliteStore implements Store {
   private readonly single: SingleSegments;
   private readonly q;
 
-  constructor(path: string) {
+  /** `onUpgrade` is told how upgrading a database written by an earlier version goes (it can take seconds). */
+  constructor(path: string, { onUpgrade }: { onUpgrade?: (event: UpgradeEvent) => void } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -179,7 +180,7 @@ export class SqliteStore implements Store {
     // checkpoint, and a commit that checkpoints (~6 ms) comes a tenth as often. Draining a queue, this
     // took the time commits spend from ~22 % of the event loop to ~16 %.
     this.db.pragma('wal_autocheckpoint = 10000');
-    this.migrate();
+    this.migrate(onUpgrade);
     this.wal = new WalSync(path === ':memory:' ? null : `${path}-wal`);
     this.commit = new GroupCommit(this.db, this.wal);
     this.counts = new Counts(this.db);
@@ -293,9 +294,14 @@ export class SqliteStore implements Store {
     };
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
+  private migrate(onUpgrade?: (event: UpgradeEvent) => void): void {
+    const from = this.db.pragma('user_version', { simple: true }) as number;
+    const to = MIGRATIONS.length;
+    // A new database's schema is created, not upgraded: nothing to tell.
+    const tell = from > 0 && from < to ? onUpgrade : undefined;
+    const started = performance.now();
+    tell?.({ step: 'start', from, to });
+    for (let v = from; v < to; v++) {
       const migration = MIGRATIONS[v];
       if (typeof migration === 'string') {
         this.db.transaction(() => {
@@ -303,10 +309,11 @@ export class SqliteStore implements Store {
           this.db.pragma(`user_version = ${v + 1}`);
         })();
       } else {
-        migration(this.db);
+        migration(this.db, (done, total) => tell?.({ step: 'progress', migration: v + 1, done, total }));
         this.db.pragma(`user_version = ${v + 1}`);
       }
     }
+    tell?.({ step: 'done', from, to, ms: Math.round(performance.now() - started) });
   }
 
   /** A write in the next group commit, with the counters it changes. */
