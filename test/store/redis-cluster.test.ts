@@ -83,6 +83,23 @@ describe('Redis store, several nodes', () => {
     expect((await b.getMessage(messages[0].id))?.status).toBe('submitted');
   });
 
+  it('a segment a dead node had re-queued keeps its turn when taken over', async () => {
+    current = `${prefix}-${++n}`;
+    const a = await node('node-a');
+    const b = await node('node-b');
+    const [m1, m2, m3] = [1, 2, 3].map((i) => newMessage({ to: `1380000000${i}` }));
+    await a.insertMessages([m1, m2, m3]);
+    expect((await a.claimSegments(m1.account, 1, T0)).map((j) => j.messageId)).toEqual([m1.id]);
+    await a.requeueSegments([{ messageId: m1.id, index: 0 }]); // its link dropped
+    await crash(a);
+    await sleep(1000); // past the claim's takeover throttle
+    const jobs = await b.claimSegments(m1.account, 1, T0);
+    expect(jobs.map((j) => [j.messageId, j.attempts])).toEqual([[m1.id, 2]]);
+    const rest = await b.claimSegments(m1.account, 10, T0);
+    expect(rest.map((j) => j.messageId)).toEqual([m2.id, m3.id]);
+    expect((await b.stats()).messagesByStatus).toEqual({ submitting: 3 });
+  });
+
   it("recoverInFlight re-queues a dead node's entries, never a live one's", async () => {
     current = `${prefix}-${++n}`;
     const a = await node('node-a');

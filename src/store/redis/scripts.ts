@@ -114,7 +114,7 @@ return out
 /**
  * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node).
  * When ARGV[6] is '1', first takes over entries pending for at least ARGV[7] ms at consumers whose node
- * heartbeat lapsed. Then, highest priority first: promotes due segments of that priority from its due
+ * heartbeat lapsed (a segment the dead node had re-queued keeps its entry, and so its turn). Then, highest priority first: promotes due segments of that priority from its due
  * ZSET into its stream (in due order, no more than this claim can take; a re-queued segment, whose entry
  * is still pending, is taken over at once, ahead of the stream) and reads new entries. A job's changes
  * are written by one HSET, its version included. Stale
@@ -140,7 +140,11 @@ local function take(q, entry, fields, wanted)
   local key = p .. 'm:' .. id
   local f = redis.call('HMGET', key, idx .. '.st', idx .. '.e', 'vu', 'st', 'to', 'src', 'fmt', idx .. '.u',
     'n', 'rep', 'pr', idx .. '.cb', idx .. '.c', idx .. '.att', 'v')
-  if f[1] ~= wanted or f[2] ~= entry then drop(q, entry); return end
+  if f[2] ~= entry then drop(q, entry); return end
+  -- Taken over from a dead node that had re-queued its segment: the entry stays pending here, and the
+  -- promotion from the due ZSET takes it in its turn (and no sooner than it is due).
+  if wanted == 'submitting' and f[1] == 'queued' then return end
+  if f[1] ~= wanted then drop(q, entry); return end
   local v = (tonumber(f[15]) or 0) + 1
   if f[3] and tonumber(f[3]) <= now then
     drop(q, entry)
