@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { simulatorSubmits, startGateway } from './gateway-process.js';
+import { cpuMeter } from './proc-cpu.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -45,6 +46,7 @@ try {
   let n = 0;
   const run = `${process.pid}-${Date.now()}`;
   const before = await simulatorSubmits(gw.simulator);
+  const cpu = cpuMeter({ gateway: gw.child.pid as number, autocannon: process.pid });
   const result = await autocannon({
     url: `${gw.url}/pap`,
     method: 'POST',
@@ -65,6 +67,7 @@ try {
       `p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  non-2xx ${result.non2xx}  ` +
       `SMS at the simulator during the run ${fmt(submitted / seconds)}/s`,
   );
+  console.log(`CPU: ${cpu()}`);
 } finally {
   await gw.stop();
 }
