@@ -114,13 +114,14 @@ return out
 /**
  * Claims up to ARGV[4] segments of account ARGV[3] at time ARGV[5] for consumer ARGV[2] (this node).
  * When ARGV[6] is '1', first takes over entries pending for at least ARGV[7] ms at consumers whose node
- * heartbeat lapsed (a segment the dead node had re-queued keeps its entry, and so its turn). Then, highest priority first: promotes due segments of that priority from its due
- * ZSET into its stream (in due order, no more than this claim can take; a re-queued segment, whose entry
- * is still pending, is taken over at once, ahead of the stream) and reads new entries. A job's changes
- * are written by one HSET, its version included. Stale
- * entries (the segment was cancelled, expired or re-queued since) are acknowledged and skipped; a segment
- * past validUntil stays queued for the expiry sweep. Returns one string per job: id, index, to, Src_Id,
- * Msg_Fmt, TP_udhi, segment count, report, priority, validUntil or '', attempts and content, space-separated.
+ * heartbeat lapsed (a segment the dead node had re-queued keeps its entry, and so its turn). Then,
+ * highest priority first: promotes due segments of that priority from its due ZSET into its stream (in
+ * due order, no more than this claim can take; a re-queued segment, whose entry is still pending, is
+ * taken over at once, ahead of the stream) and reads new entries. A job's changes are written by one
+ * HSET, its version included. Stale entries (the segment was cancelled, expired or re-queued since) are
+ * acknowledged and skipped; a segment past validUntil stays queued for the expiry sweep. Returns one
+ * string per job: id, index, to, Src_Id, Msg_Fmt, TP_udhi, segment count, report, priority, validUntil
+ * or '', attempts and content, space-separated.
  */
 const CLAIM = `
 ${COUNTS_LUA}
