@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Counter } from 'prom-client';
 import {
   type CmppVersion,
   COMMAND_IDS,
@@ -10,7 +9,7 @@ import {
   pduToJson,
 } from '../cmpp/index.js';
 import type { PduTap } from '../session/index.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { CountCell, GatewayMetrics } from './metrics.js';
 import type { ReportClock } from './report-clock.js';
 
 export type TraceLevel = 'off' | 'debug' | 'trace';
@@ -43,7 +42,7 @@ export class LinkProbe {
   lastHeartbeatAt: number | null = null;
   /** SUBMITs written and not yet answered, by Sequence_Id (a retransmission keeps the first time). */
   private readonly unanswered = new Map<number, { frame: Buffer; at: number }>();
-  private readonly counters = { in: new Map<number, Counter>(), out: new Map<number, Counter>() };
+  private readonly counters = { in: new Map<number, CountCell>(), out: new Map<number, CountCell>() };
 
   constructor(private readonly c: ProbeContext) {}
 
@@ -64,18 +63,13 @@ export class LinkProbe {
 
   private count(direction: 'in' | 'out', commandId: number): void {
     const byId = this.counters[direction];
-    let counter = byId.get(commandId);
-    if (!counter) {
+    let cell = byId.get(commandId);
+    if (!cell) {
       const command = commandName(commandId) ?? `0x${commandId.toString(16).padStart(8, '0')}`;
-      counter = this.c.metrics.pdus.labels(
-        this.c.account,
-        String(this.c.link),
-        direction,
-        command,
-      ) as Counter;
-      byId.set(commandId, counter);
+      cell = this.c.metrics.pduCell(this.c.account, this.c.link, direction, command);
+      byId.set(commandId, cell);
     }
-    counter.inc();
+    cell.n++;
   }
 
   private submitWritten(frame: Buffer, at: number): void {
